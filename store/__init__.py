@@ -1,0 +1,143 @@
+"""SQLite access: connections, transactions, schema creation and migrations.
+
+Everything here takes a path or an open connection; nothing knows about HTTP.
+"""
+
+import contextlib
+import re
+import sqlite3
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SCHEMA_PATH = PACKAGE_DIR / "schema.sql"
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+
+# How long a writer waits for another writer's lock before SQLITE_BUSY.
+BUSY_TIMEOUT_MS = 5000
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer Easel than this one."""
+
+
+def utc_now():
+    """The current time in the schema's timestamp format."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def new_id():
+    return str(uuid.uuid4())
+
+
+def connect(path):
+    """A connection for one unit of work (a request, a command).
+
+    Autocommit mode (isolation_level=None) so that transactions are explicit: see transaction().
+    """
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # Safe with WAL: a power cut can lose the last commits but never corrupts the file.
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+@contextlib.contextmanager
+def transaction(conn):
+    """A write transaction that takes the write lock up front.
+
+    A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
+    another writer got in between, whatever the busy timeout; BEGIN IMMEDIATE waits instead.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def split_statements(sql):
+    """Split an SQL script into statements, keeping trigger bodies whole.
+
+    Needed because Connection.executescript() commits any open transaction first, so a script
+    could not run inside the BEGIN IMMEDIATE that makes migrations safe between processes.
+    """
+    statements, pending = [], ""
+    for line in sql.splitlines(keepends=True):
+        between_statements = not pending.strip()
+        if between_statements and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\r\n;"):
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement at the end of the script: {pending.strip()[:80]!r}")
+    return statements
+
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def load_migrations(directory=MIGRATIONS_DIR):
+    """[(version, sql)] from files named NNNN_description.sql, where NNNN is the version they produce."""
+    found = []
+    for path in sorted(Path(directory).glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise ValueError(f"migration file name must look like 0002_add_things.sql: {path.name}")
+        found.append((int(match.group(1)), path.read_text(encoding="utf-8")))
+    versions = [version for version, _ in found]
+    if len(set(versions)) != len(versions) or any(v < 2 for v in versions):
+        raise ValueError(f"migration versions must be unique and start at 2: {versions}")
+    return found
+
+
+def schema_version(migrations):
+    """Version 1 is the first release of schema.sql; each migration moves one version on."""
+    return max([1] + [version for version, _ in migrations])
+
+
+def _run(conn, sql):
+    for statement in split_statements(sql):
+        conn.execute(statement)
+
+
+def migrate(conn, migrations=None, schema_sql=None):
+    """Create the schema in an empty database, or apply the migrations it has not seen.
+
+    Runs in one BEGIN IMMEDIATE transaction, so several server processes starting at once
+    neither apply a step twice nor see a half-built schema. Returns the version reached.
+    """
+    migrations = load_migrations() if migrations is None else migrations
+    target = schema_version(migrations)
+    with transaction(conn):
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        if current > target:
+            raise SchemaTooNew(f"database schema is version {current}; this code knows up to {target}")
+        if current == 0:
+            _run(conn, SCHEMA_PATH.read_text(encoding="utf-8") if schema_sql is None else schema_sql)
+        else:
+            for version, sql in sorted(migrations):
+                if version > current:
+                    _run(conn, sql)
+        conn.execute(f"PRAGMA user_version = {int(target)}")
+    return target
+
+
+def initialise(path):
+    """Make sure the database file exists, is in WAL mode and has the current schema."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = connect(path)
+    try:
+        # WAL lets readers carry on while one writer commits; the mode persists in the file.
+        conn.execute("PRAGMA journal_mode = WAL")
+        return migrate(conn)
+    finally:
+        conn.close()

@@ -1,0 +1,152 @@
+"""Artist profiles, portfolio settings and the portfolio overview."""
+
+import json
+
+from store import transaction, utc_now
+
+THEMES = ("minimal", "classic", "dark", "bold", "editorial", "monochrome")
+LAYOUTS = ("grid", "masonry", "slideshow")
+WATERMARK_POSITIONS = ("top-left", "top-right", "bottom-left", "bottom-right", "center", "tiled")
+
+_ACCOUNT_COLUMNS = (
+    "id, username, email, artist_name, bio, location, specialties, social_links, contact_info, "
+    "profile_image_url, account_type, role, created_at, updated_at, last_login_at, "
+    "follower_count, following_count, artwork_count"
+)
+# Columns a profile update may write; the keys double as the allow-list for building SQL.
+_PROFILE_COLUMNS = ("artist_name", "bio", "location", "specialties", "social_links", "contact_info",
+                    "profile_image_url")
+_SETTINGS_COLUMNS = ("theme", "layout", "accent_color", "featured_gallery_id", "watermark_enabled",
+                     "watermark_text", "watermark_opacity", "watermark_position", "open_for_commissions")
+_JSON_COLUMNS = ("specialties", "social_links")
+_BOOL_COLUMNS = ("watermark_enabled", "open_for_commissions")
+
+ACCOUNT_SORTS = {
+    "newest": "created_at DESC, id",
+    "oldest": "created_at ASC, id",
+    "name": "artist_name COLLATE NOCASE ASC, id",
+    "followers": "follower_count DESC, created_at DESC, id",
+}
+
+
+def _account(row):
+    if row is None:
+        return None
+    account = dict(row)
+    for column in _JSON_COLUMNS:
+        account[column] = json.loads(account[column])
+    return account
+
+
+def get_account(conn, artist_id):
+    """Every column of an account but its password hash, JSON columns decoded; None if absent."""
+    return _account(conn.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM artists WHERE id = ?", (artist_id,)).fetchone())
+
+
+def get_settings(conn, artist_id):
+    row = conn.execute("SELECT * FROM portfolio_settings WHERE artist_id = ?", (artist_id,)).fetchone()
+    settings = dict(row)
+    for column in _BOOL_COLUMNS:
+        settings[column] = bool(settings[column])
+    return settings
+
+
+def portfolio_stats(conn, artist_id):
+    """Counts for the owner's dashboard, private works included."""
+    row = conn.execute(
+        """
+        SELECT a.artwork_count, a.follower_count, a.following_count,
+               (SELECT count(*) FROM artworks w
+                 WHERE w.artist_id = a.id AND w.availability_status <> 'private') AS public_artwork_count,
+               (SELECT count(*) FROM galleries g WHERE g.artist_id = a.id) AS gallery_count,
+               (SELECT coalesce(sum(w.view_count), 0) FROM artworks w WHERE w.artist_id = a.id) AS total_views,
+               (SELECT coalesce(sum(w.like_count), 0) FROM artworks w WHERE w.artist_id = a.id) AS total_likes
+          FROM artists a WHERE a.id = ?
+        """,
+        (artist_id,),
+    ).fetchone()
+    return dict(row)
+
+
+def public_overview(conn, artist_id, limit=6):
+    """What anyone may see of a portfolio: public counts, top works and public gallery previews."""
+    counts = conn.execute(
+        """
+        SELECT (SELECT count(*) FROM artworks
+                 WHERE artist_id = :id AND availability_status <> 'private') AS artwork_count,
+               (SELECT count(*) FROM galleries WHERE artist_id = :id AND visibility = 'public') AS gallery_count
+        """,
+        {"id": artist_id},
+    ).fetchone()
+    featured = conn.execute(
+        "SELECT id, title, medium, like_count, view_count, created_at FROM artworks "
+        "WHERE artist_id = ? AND availability_status <> 'private' "
+        "ORDER BY like_count DESC, view_count DESC, created_at DESC, id LIMIT ?",
+        (artist_id, limit),
+    ).fetchall()
+    # A private cover is left out rather than shown on a public card.
+    galleries = conn.execute(
+        "SELECT g.id, g.name, g.description, g.theme, g.artwork_count, w.id AS cover_artwork_id "
+        "FROM galleries g LEFT JOIN artworks w "
+        "  ON w.id = g.cover_artwork_id AND w.availability_status <> 'private' "
+        "WHERE g.artist_id = ? AND g.visibility = 'public' "
+        "ORDER BY g.updated_at DESC, g.id LIMIT ?",
+        (artist_id, limit),
+    ).fetchall()
+    return {
+        "artwork_count": counts["artwork_count"],
+        "gallery_count": counts["gallery_count"],
+        "featured_artworks": [dict(row) for row in featured],
+        "gallery_previews": [dict(row) for row in galleries],
+    }
+
+
+def gallery_owner_id(conn, gallery_id):
+    row = conn.execute("SELECT artist_id FROM galleries WHERE id = ?", (gallery_id,)).fetchone()
+    return row["artist_id"] if row else None
+
+
+def _set_clause(fields, allowed):
+    """`a = :a, b = :b, updated_at = :updated_at` for the given columns, all checked against `allowed`."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    return ", ".join([f"{column} = :{column}" for column in fields] + ["updated_at = :updated_at"])
+
+
+def update_profile(conn, artist_id, profile=None, settings=None):
+    """Write the given profile columns and portfolio settings together; absent keys stay as they are."""
+    profile = {k: (json.dumps(v) if k in _JSON_COLUMNS else v) for k, v in (profile or {}).items()}
+    settings = {k: (int(v) if k in _BOOL_COLUMNS else v) for k, v in (settings or {}).items()}
+    stamp = {"updated_at": utc_now(), "artist_id": artist_id}
+    with transaction(conn):
+        conn.execute(
+            f"UPDATE artists SET {_set_clause(profile, _PROFILE_COLUMNS)} WHERE id = :artist_id",
+            {**profile, **stamp},
+        )
+        if settings:
+            conn.execute(
+                f"UPDATE portfolio_settings SET {_set_clause(settings, _SETTINGS_COLUMNS)} "
+                "WHERE artist_id = :artist_id",
+                {**settings, **stamp},
+            )
+
+
+def list_accounts(conn, *, limit, offset, sort="newest", account_type=None, location=None):
+    """(accounts, total) for the directory, filtered by type and a location substring."""
+    where, params = [], {}
+    if account_type:
+        where.append("account_type = :account_type")
+        params["account_type"] = account_type
+    if location:
+        where.append("location LIKE :location ESCAPE '\\'")
+        escaped = location.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["location"] = f"%{escaped}%"
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    total = conn.execute(f"SELECT count(*) FROM artists {clause}", params).fetchone()[0]
+    rows = conn.execute(
+        f"SELECT {_ACCOUNT_COLUMNS} FROM artists {clause} ORDER BY {ACCOUNT_SORTS[sort]} "
+        "LIMIT :limit OFFSET :offset",
+        {**params, "limit": limit, "offset": offset},
+    ).fetchall()
+    return [_account(row) for row in rows], total

@@ -1,0 +1,321 @@
+-- Easel schema: the complete, current shape of the database.
+--
+-- A fresh database is created from this file in one transaction. An existing database is
+-- brought up to date by the numbered files in store/migrations/ instead, so every change
+-- here needs a migration with the same effect (PRAGMA user_version records the version).
+--
+-- Conventions:
+-- * Timestamps are UTC text in ISO 8601 with milliseconds ('2026-11-24T09:30:00.123Z'), so
+--   they sort as text and compare with strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-7 days').
+-- * Counters are maintained by the triggers at the end of this file, never written from Python,
+--   so they stay exact whichever path (including ON DELETE CASCADE) adds or removes a row.
+-- * JSON columns carry json_valid() checks; enumerations carry CHECK constraints.
+
+-- Accounts --------------------------------------------------------------------------------
+
+-- SPEC calls this table Artists; collectors have accounts here too (account_type).
+CREATE TABLE artists (
+    id                  TEXT PRIMARY KEY,
+    username            TEXT NOT NULL UNIQUE COLLATE NOCASE
+                        CHECK (length(username) BETWEEN 3 AND 30),
+    email               TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash       TEXT NOT NULL,
+    artist_name         TEXT NOT NULL,
+    bio                 TEXT,
+    location            TEXT,
+    specialties         TEXT NOT NULL DEFAULT '[]'
+                        CHECK (json_valid(specialties) AND json_type(specialties) = 'array'),
+    social_links        TEXT NOT NULL DEFAULT '{}'
+                        CHECK (json_valid(social_links) AND json_type(social_links) = 'object'),
+    contact_info        TEXT,
+    profile_image_url   TEXT,
+    account_type        TEXT NOT NULL DEFAULT 'artist'
+                        CHECK (account_type IN ('artist', 'collector')),
+    role                TEXT NOT NULL DEFAULT 'user'
+                        CHECK (role IN ('user', 'curator', 'admin')),
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    last_login_at       TEXT,
+    follower_count      INTEGER NOT NULL DEFAULT 0 CHECK (follower_count >= 0),
+    following_count     INTEGER NOT NULL DEFAULT 0 CHECK (following_count >= 0),
+    artwork_count       INTEGER NOT NULL DEFAULT 0 CHECK (artwork_count >= 0)
+);
+CREATE INDEX artists_created_at ON artists (created_at);
+CREATE INDEX artists_follower_count ON artists (follower_count);
+
+-- Server-side sessions: the signed cookie carries a random token; only its SHA-256 is stored,
+-- so a copy of the database does not hand out live sessions. Deleting the row revokes it.
+CREATE TABLE sessions (
+    token_hash          TEXT PRIMARY KEY,
+    artist_id           TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    expires_at          TEXT NOT NULL,
+    ip                  TEXT,
+    user_agent          TEXT
+);
+CREATE INDEX sessions_artist_id ON sessions (artist_id);
+CREATE INDEX sessions_expires_at ON sessions (expires_at);
+
+-- One row per account, created with it: the "empty portfolio" of registration.
+CREATE TABLE portfolio_settings (
+    artist_id           TEXT PRIMARY KEY REFERENCES artists (id) ON DELETE CASCADE,
+    theme               TEXT NOT NULL DEFAULT 'minimal'
+                        CHECK (theme IN ('minimal', 'classic', 'dark', 'bold', 'editorial', 'monochrome')),
+    layout              TEXT NOT NULL DEFAULT 'grid'
+                        CHECK (layout IN ('grid', 'masonry', 'slideshow')),
+    accent_color        TEXT NOT NULL DEFAULT '#1f2937'
+                        CHECK (length(accent_color) = 7 AND accent_color GLOB '#[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'),
+    featured_gallery_id TEXT REFERENCES galleries (id) ON DELETE SET NULL,
+    watermark_enabled   INTEGER NOT NULL DEFAULT 0 CHECK (watermark_enabled IN (0, 1)),
+    watermark_text      TEXT,
+    watermark_opacity   REAL NOT NULL DEFAULT 0.3 CHECK (watermark_opacity BETWEEN 0 AND 1),
+    watermark_position  TEXT NOT NULL DEFAULT 'bottom-right'
+                        CHECK (watermark_position IN ('top-left', 'top-right', 'bottom-left',
+                                                      'bottom-right', 'center', 'tiled')),
+    open_for_commissions INTEGER NOT NULL DEFAULT 0 CHECK (open_for_commissions IN (0, 1)),
+    updated_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX portfolio_settings_featured_gallery_id ON portfolio_settings (featured_gallery_id);
+
+-- Artworks and categorisation ---------------------------------------------------------
+
+CREATE TABLE categories (
+    id                  INTEGER PRIMARY KEY,
+    name                TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    description         TEXT,
+    -- A category with children cannot be deleted until they are moved or deleted.
+    parent_id           INTEGER REFERENCES categories (id) ON DELETE RESTRICT,
+    artwork_count       INTEGER NOT NULL DEFAULT 0 CHECK (artwork_count >= 0),
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    CHECK (parent_id IS NULL OR parent_id <> id)
+);
+CREATE INDEX categories_parent_id ON categories (parent_id);
+
+CREATE TABLE artworks (
+    id                  TEXT PRIMARY KEY,
+    artist_id           TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    category_id         INTEGER REFERENCES categories (id) ON DELETE SET NULL,
+    title               TEXT NOT NULL,
+    description         TEXT,
+    medium              TEXT,
+    dimensions          TEXT,
+    creation_date       TEXT,  -- DATE, 'YYYY-MM-DD'
+    image_path          TEXT,
+    thumbnail_path      TEXT,
+    file_size           INTEGER CHECK (file_size IS NULL OR file_size >= 0),
+    image_width         INTEGER CHECK (image_width IS NULL OR image_width > 0),
+    image_height        INTEGER CHECK (image_height IS NULL OR image_height > 0),
+    price               NUMERIC CHECK (price IS NULL OR price >= 0),
+    currency            TEXT NOT NULL DEFAULT 'USD'
+                        CHECK (length(currency) = 3 AND currency = upper(currency)),
+    -- 'private' makes an artwork visible to its owner only.
+    availability_status TEXT NOT NULL DEFAULT 'available'
+                        CHECK (availability_status IN ('available', 'sold', 'exhibition', 'private')),
+    view_count          INTEGER NOT NULL DEFAULT 0 CHECK (view_count >= 0),
+    like_count          INTEGER NOT NULL DEFAULT 0 CHECK (like_count >= 0),
+    comment_count       INTEGER NOT NULL DEFAULT 0 CHECK (comment_count >= 0),
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX artworks_artist_id_created_at ON artworks (artist_id, created_at);
+CREATE INDEX artworks_category_id ON artworks (category_id);
+CREATE INDEX artworks_created_at ON artworks (created_at);
+CREATE INDEX artworks_like_count ON artworks (like_count);
+CREATE INDEX artworks_price ON artworks (price);
+CREATE INDEX artworks_title ON artworks (title COLLATE NOCASE);
+CREATE INDEX artworks_availability_status ON artworks (availability_status);
+
+CREATE TABLE tags (
+    id                  INTEGER PRIMARY KEY,
+    name                TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    usage_count         INTEGER NOT NULL DEFAULT 0 CHECK (usage_count >= 0),
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX tags_usage_count ON tags (usage_count);
+
+CREATE TABLE artwork_tags (
+    artwork_id          TEXT NOT NULL REFERENCES artworks (id) ON DELETE CASCADE,
+    tag_id              INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+    tagged_at           TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (artwork_id, tag_id)
+);
+CREATE INDEX artwork_tags_tag_id ON artwork_tags (tag_id, tagged_at);
+
+-- Galleries ---------------------------------------------------------------------------
+
+CREATE TABLE galleries (
+    id                  TEXT PRIMARY KEY,
+    artist_id           TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    name                TEXT NOT NULL,
+    description         TEXT,
+    theme               TEXT,
+    visibility          TEXT NOT NULL DEFAULT 'public'
+                        CHECK (visibility IN ('public', 'private', 'unlisted')),
+    cover_artwork_id    TEXT REFERENCES artworks (id) ON DELETE SET NULL,
+    artwork_count       INTEGER NOT NULL DEFAULT 0 CHECK (artwork_count >= 0),
+    view_count          INTEGER NOT NULL DEFAULT 0 CHECK (view_count >= 0),
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX galleries_artist_id_updated_at ON galleries (artist_id, updated_at);
+CREATE INDEX galleries_cover_artwork_id ON galleries (cover_artwork_id);
+
+CREATE TABLE gallery_artworks (
+    gallery_id          TEXT NOT NULL REFERENCES galleries (id) ON DELETE CASCADE,
+    artwork_id          TEXT NOT NULL REFERENCES artworks (id) ON DELETE CASCADE,
+    position            INTEGER NOT NULL CHECK (position >= 1),
+    added_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (gallery_id, artwork_id)
+);
+CREATE INDEX gallery_artworks_gallery_position ON gallery_artworks (gallery_id, position);
+CREATE INDEX gallery_artworks_artwork_id ON gallery_artworks (artwork_id);
+
+-- Social ------------------------------------------------------------------------------
+
+CREATE TABLE artwork_likes (
+    artwork_id          TEXT NOT NULL REFERENCES artworks (id) ON DELETE CASCADE,
+    user_id             TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    liked_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (artwork_id, user_id)
+);
+CREATE INDEX artwork_likes_user_id ON artwork_likes (user_id, liked_at);
+CREATE INDEX artwork_likes_artwork_liked_at ON artwork_likes (artwork_id, liked_at);
+
+CREATE TABLE artwork_comments (
+    id                  TEXT PRIMARY KEY,
+    artwork_id          TEXT NOT NULL REFERENCES artworks (id) ON DELETE CASCADE,
+    -- NULL once the commenter's account is gone; the comment stays for the thread's sake.
+    commenter_id        TEXT REFERENCES artists (id) ON DELETE SET NULL,
+    comment_text        TEXT NOT NULL CHECK (length(comment_text) BETWEEN 1 AND 2000),
+    parent_comment_id   TEXT REFERENCES artwork_comments (id) ON DELETE CASCADE,
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX artwork_comments_artwork_created_at ON artwork_comments (artwork_id, created_at);
+CREATE INDEX artwork_comments_parent_comment_id ON artwork_comments (parent_comment_id);
+CREATE INDEX artwork_comments_commenter_id ON artwork_comments (commenter_id);
+
+CREATE TABLE artist_follows (
+    follower_id         TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    following_id        TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    followed_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (follower_id, following_id),
+    CHECK (follower_id <> following_id)
+);
+CREATE INDEX artist_follows_following_id ON artist_follows (following_id, followed_at);
+
+-- Exhibitions and commissions -----------------------------------------------------------
+
+CREATE TABLE exhibitions (
+    id                  TEXT PRIMARY KEY,
+    -- The exhibition and its submissions outlive the organiser's account.
+    organizer_id        TEXT REFERENCES artists (id) ON DELETE SET NULL,
+    title               TEXT NOT NULL,
+    description         TEXT,
+    submission_deadline TEXT,  -- DATE
+    exhibition_start    TEXT,  -- DATE
+    exhibition_end      TEXT,  -- DATE
+    location            TEXT,
+    requirements        TEXT,
+    submission_fee      NUMERIC NOT NULL DEFAULT 0 CHECK (submission_fee >= 0),
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    CHECK (submission_deadline IS NULL OR exhibition_start IS NULL
+           OR submission_deadline <= exhibition_start),
+    CHECK (exhibition_start IS NULL OR exhibition_end IS NULL OR exhibition_start <= exhibition_end)
+);
+CREATE INDEX exhibitions_organizer_id ON exhibitions (organizer_id);
+CREATE INDEX exhibitions_submission_deadline ON exhibitions (submission_deadline);
+CREATE INDEX exhibitions_exhibition_start ON exhibitions (exhibition_start);
+
+CREATE TABLE exhibition_submissions (
+    id                  TEXT PRIMARY KEY,
+    exhibition_id       TEXT NOT NULL REFERENCES exhibitions (id) ON DELETE CASCADE,
+    artist_id           TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    artwork_ids         TEXT NOT NULL DEFAULT '[]'
+                        CHECK (json_valid(artwork_ids) AND json_type(artwork_ids) = 'array'),
+    artist_statement    TEXT,
+    status              TEXT NOT NULL DEFAULT 'submitted'
+                        CHECK (status IN ('submitted', 'accepted', 'rejected')),
+    submitted_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (exhibition_id, artist_id)
+);
+CREATE INDEX exhibition_submissions_artist_id ON exhibition_submissions (artist_id);
+
+CREATE TABLE commissions (
+    id                  TEXT PRIMARY KEY,
+    -- The artist keeps the record of work done for a client whose account is gone.
+    client_id           TEXT REFERENCES artists (id) ON DELETE SET NULL,
+    artist_id           TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    title               TEXT,
+    description         TEXT,
+    budget              NUMERIC CHECK (budget IS NULL OR budget >= 0),
+    deadline            TEXT,  -- DATE
+    status              TEXT NOT NULL DEFAULT 'requested'
+                        CHECK (status IN ('requested', 'accepted', 'in_progress', 'completed', 'cancelled')),
+    progress_notes      TEXT,
+    completion_date     TEXT,  -- DATE
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX commissions_client_id ON commissions (client_id, created_at);
+CREATE INDEX commissions_artist_id ON commissions (artist_id, created_at);
+CREATE INDEX commissions_status ON commissions (status);
+
+-- Counter triggers ------------------------------------------------------------------------
+
+CREATE TRIGGER artworks_count_insert AFTER INSERT ON artworks BEGIN
+    UPDATE artists SET artwork_count = artwork_count + 1 WHERE id = NEW.artist_id;
+    UPDATE categories SET artwork_count = artwork_count + 1 WHERE id = NEW.category_id;
+END;
+
+CREATE TRIGGER artworks_count_delete AFTER DELETE ON artworks BEGIN
+    UPDATE artists SET artwork_count = artwork_count - 1 WHERE id = OLD.artist_id;
+    UPDATE categories SET artwork_count = artwork_count - 1 WHERE id = OLD.category_id;
+END;
+
+CREATE TRIGGER artworks_count_recategorise AFTER UPDATE OF category_id ON artworks
+WHEN OLD.category_id IS NOT NEW.category_id BEGIN
+    UPDATE categories SET artwork_count = artwork_count - 1 WHERE id = OLD.category_id;
+    UPDATE categories SET artwork_count = artwork_count + 1 WHERE id = NEW.category_id;
+END;
+
+CREATE TRIGGER artwork_tags_count_insert AFTER INSERT ON artwork_tags BEGIN
+    UPDATE tags SET usage_count = usage_count + 1 WHERE id = NEW.tag_id;
+END;
+
+CREATE TRIGGER artwork_tags_count_delete AFTER DELETE ON artwork_tags BEGIN
+    UPDATE tags SET usage_count = usage_count - 1 WHERE id = OLD.tag_id;
+END;
+
+CREATE TRIGGER gallery_artworks_count_insert AFTER INSERT ON gallery_artworks BEGIN
+    UPDATE galleries SET artwork_count = artwork_count + 1 WHERE id = NEW.gallery_id;
+END;
+
+CREATE TRIGGER gallery_artworks_count_delete AFTER DELETE ON gallery_artworks BEGIN
+    UPDATE galleries SET artwork_count = artwork_count - 1 WHERE id = OLD.gallery_id;
+END;
+
+CREATE TRIGGER artwork_likes_count_insert AFTER INSERT ON artwork_likes BEGIN
+    UPDATE artworks SET like_count = like_count + 1 WHERE id = NEW.artwork_id;
+END;
+
+CREATE TRIGGER artwork_likes_count_delete AFTER DELETE ON artwork_likes BEGIN
+    UPDATE artworks SET like_count = like_count - 1 WHERE id = OLD.artwork_id;
+END;
+
+CREATE TRIGGER artwork_comments_count_insert AFTER INSERT ON artwork_comments BEGIN
+    UPDATE artworks SET comment_count = comment_count + 1 WHERE id = NEW.artwork_id;
+END;
+
+CREATE TRIGGER artwork_comments_count_delete AFTER DELETE ON artwork_comments BEGIN
+    UPDATE artworks SET comment_count = comment_count - 1 WHERE id = OLD.artwork_id;
+END;
+
+CREATE TRIGGER artist_follows_count_insert AFTER INSERT ON artist_follows BEGIN
+    UPDATE artists SET follower_count = follower_count + 1 WHERE id = NEW.following_id;
+    UPDATE artists SET following_count = following_count + 1 WHERE id = NEW.follower_id;
+END;
+
+CREATE TRIGGER artist_follows_count_delete AFTER DELETE ON artist_follows BEGIN
+    UPDATE artists SET follower_count = follower_count - 1 WHERE id = OLD.following_id;
+    UPDATE artists SET following_count = following_count - 1 WHERE id = OLD.follower_id;
+END;

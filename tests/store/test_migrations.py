@@ -1,0 +1,110 @@
+"""Schema versions: fresh creation, forward migrations, refusal of newer databases."""
+
+import sqlite3
+import threading
+
+import pytest
+
+import store
+
+
+def version(conn):
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def test_fresh_database_gets_the_current_version(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    assert store.initialise(path) == store.schema_version(store.load_migrations())
+    conn = store.connect(path)
+    assert version(conn) == 1
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'artists'").fetchone()[0] == 1
+    conn.close()
+
+
+def test_initialise_twice_changes_nothing(tmp_path):
+    path = tmp_path / "twice.sqlite3"
+    store.initialise(path)
+    conn = store.connect(path)
+    before = conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+    conn.close()
+    store.initialise(path)
+    conn = store.connect(path)
+    assert conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == before
+    conn.close()
+
+
+def test_pending_migrations_apply_in_order_once(tmp_path):
+    conn = store.connect(tmp_path / "old.sqlite3")
+    store.migrate(conn, migrations=[])  # a database at version 1
+    steps = [
+        (3, "ALTER TABLE artists ADD COLUMN pronouns TEXT;"),
+        (2, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\n"
+            "CREATE TRIGGER notes_touch AFTER INSERT ON notes BEGIN\n"
+            "  UPDATE notes SET body = trim(body) WHERE id = NEW.id;\nEND;"),
+    ]
+    assert store.migrate(conn, migrations=steps) == 3
+    assert version(conn) == 3
+    assert "pronouns" in {row["name"] for row in conn.execute("PRAGMA table_info(artists)")}
+    conn.execute("INSERT INTO notes (body) VALUES ('  hi  ')")
+    assert conn.execute("SELECT body FROM notes").fetchone()[0] == "hi"
+    assert store.migrate(conn, migrations=steps) == 3  # nothing left to do, and no error
+    conn.close()
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path):
+    conn = store.connect(tmp_path / "old.sqlite3")
+    store.migrate(conn, migrations=[])
+    steps = [(2, "ALTER TABLE artists ADD COLUMN pronouns TEXT;\nALTER TABLE nowhere ADD COLUMN x TEXT;")]
+    with pytest.raises(sqlite3.OperationalError):
+        store.migrate(conn, migrations=steps)
+    assert version(conn) == 1
+    assert "pronouns" not in {row["name"] for row in conn.execute("PRAGMA table_info(artists)")}
+    conn.close()
+
+
+def test_a_newer_database_is_refused(tmp_path):
+    conn = store.connect(tmp_path / "future.sqlite3")
+    conn.execute("PRAGMA user_version = 99")
+    with pytest.raises(store.SchemaTooNew):
+        store.migrate(conn, migrations=[])
+    conn.close()
+
+
+def test_processes_starting_together_build_the_schema_once(tmp_path):
+    path = tmp_path / "race.sqlite3"
+    errors = []
+
+    def start():
+        try:
+            store.initialise(path)
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    conn = store.connect(path)
+    assert version(conn) == 1
+    conn.close()
+
+
+def test_split_statements_keeps_trigger_bodies_whole():
+    script = ("CREATE TABLE a (x);\n-- a comment; with a semicolon\n"
+              "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE a SET x = 1;\n  UPDATE a SET x = 2;\nEND;\n-- trailing\n")
+    statements = store.split_statements(script)
+    assert len(statements) == 2
+    assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
+    with pytest.raises(ValueError):
+        store.split_statements("CREATE TABLE b (x)")
+
+
+def test_migration_files_must_be_numbered(tmp_path):
+    (tmp_path / "add_things.sql").write_text("SELECT 1;")
+    with pytest.raises(ValueError):
+        store.load_migrations(tmp_path)
+    (tmp_path / "add_things.sql").unlink()
+    (tmp_path / "0002_add_things.sql").write_text("SELECT 1;")
+    assert store.load_migrations(tmp_path) == [(2, "SELECT 1;")]
