@@ -7,7 +7,7 @@ import contextlib
 import re
 import sqlite3
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -22,9 +22,9 @@ class SchemaTooNew(RuntimeError):
     """The database was written by a newer Easel than this one."""
 
 
-def utc_now():
-    """The current time in the schema's timestamp format."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+def utc_now(offset=timedelta(0)):
+    """The current time (plus `offset`) in the schema's timestamp format."""
+    return (datetime.now(UTC) + offset).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def new_id():

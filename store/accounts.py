@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from store import new_id, transaction, utc_now
 
@@ -65,10 +65,6 @@ def _token_hash(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _expiry(lifetime):
-    return (datetime.now(timezone.utc) + lifetime).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
 def start_session(conn, artist_id, *, lifetime=timedelta(days=30), ip=None, user_agent=None):
     """Record a login and open a fresh session; returns the token for the cookie."""
     token = secrets.token_urlsafe(32)
@@ -78,7 +74,7 @@ def start_session(conn, artist_id, *, lifetime=timedelta(days=30), ip=None, user
         conn.execute(
             "INSERT INTO sessions (token_hash, artist_id, created_at, expires_at, ip, user_agent) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (_token_hash(token), artist_id, now, _expiry(lifetime), ip, (user_agent or "")[:300]),
+            (_token_hash(token), artist_id, now, utc_now(lifetime), ip, (user_agent or "")[:300]),
         )
         conn.execute("UPDATE artists SET last_login_at = ? WHERE id = ?", (now, artist_id))
     return token

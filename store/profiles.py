@@ -11,7 +11,9 @@ WATERMARK_POSITIONS = ("top-left", "top-right", "bottom-left", "bottom-right", "
 _ACCOUNT_COLUMNS = (
     "id, username, email, artist_name, bio, location, specialties, social_links, contact_info, "
     "profile_image_url, account_type, role, created_at, updated_at, last_login_at, "
-    "follower_count, following_count, artwork_count"
+    "follower_count, following_count, artwork_count, "
+    "(SELECT count(*) FROM artworks w WHERE w.artist_id = artists.id "
+    "  AND w.availability_status <> 'private') AS public_artwork_count"
 )
 # Columns a profile update may write; the keys double as the allow-list for building SQL.
 _PROFILE_COLUMNS = ("artist_name", "bio", "location", "specialties", "social_links", "contact_info",

@@ -93,7 +93,8 @@ def test_processes_starting_together_build_the_schema_once(tmp_path):
 
 def test_split_statements_keeps_trigger_bodies_whole():
     script = ("CREATE TABLE a (x);\n-- a comment; with a semicolon\n"
-              "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE a SET x = 1;\n  UPDATE a SET x = 2;\nEND;\n-- trailing\n")
+              "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE a SET x = 1;\n  UPDATE a SET x = 2;\nEND;\n"
+              "-- trailing\n")
     statements = store.split_statements(script)
     assert len(statements) == 2
     assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")

@@ -1,0 +1,766 @@
+"""Easel: the HTTP layer.
+
+The only module that knows HTTP. It reads configuration, checks who is asking and what they
+sent, calls `store` (and later the search, recommend and imaging engines), and shapes answers.
+Errors are RFC 9457 problem details; lists share one shape; see docs/API.md.
+"""
+
+import json
+import logging
+import os
+import re
+import secrets
+import sys
+import time
+import uuid
+from datetime import timedelta
+from http import HTTPStatus
+from pathlib import Path
+from typing import Annotated, ClassVar, Literal
+from urllib.parse import urlsplit
+
+import click
+from flask import Blueprint, Flask, current_app, g, jsonify, request, session
+from flask.cli import with_appcontext
+from flask_cors import CORS
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.security import check_password_hash, generate_password_hash
+
+import store
+from store import accounts, profiles
+
+log = logging.getLogger("easel")
+
+# --- Configuration ------------------------------------------------------------------------
+
+DEFAULT_CORS_ORIGINS = "http://localhost:3000,http://localhost:5173,http://127.0.0.1:3000,http://127.0.0.1:5173"
+_TRUE = {"1", "true", "yes", "on"}
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
+
+
+def _flag(value):
+    return str(value).strip().lower() in _TRUE
+
+
+def _proxy_hops(value):
+    """TRUST_PROXY: a number of proxies in front of the app, or true for one."""
+    value = str(value).strip().lower()
+    if value.isdigit():
+        return int(value)
+    return 1 if value in _TRUE else 0
+
+
+def parse_origins(value):
+    """Exact origins only: a wildcard with credentials would let any website act as the user."""
+    origins = [origin.strip().rstrip("/") for origin in str(value).split(",") if origin.strip()]
+    bad = [origin for origin in origins if not _ORIGIN.match(origin)]
+    if bad:
+        raise ValueError(f"CORS_ORIGINS takes exact origins like https://app.example.com, not {bad}")
+    return origins
+
+
+def load_config(environ=os.environ):
+    """Settings from the environment; README.md documents each one."""
+    data_dir = Path(environ.get("DATA_DIR", "data")).resolve()
+    return {
+        "DATA_DIR": str(data_dir),
+        "DATABASE": environ.get("DATABASE") or None,  # default: DATA_DIR/easel.sqlite3
+        "SECRET_KEY": environ.get("SECRET_KEY") or None,
+        "CORS_ORIGINS": environ.get("CORS_ORIGINS", DEFAULT_CORS_ORIGINS),
+        "MAX_CONTENT_LENGTH": int(environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024,
+        "SESSION_COOKIE_SECURE": _flag(environ.get("SESSION_COOKIE_SECURE", "false")),
+        "SESSION_LIFETIME_DAYS": int(environ.get("SESSION_LIFETIME_DAYS", "30")),
+        "TRUST_PROXY": _proxy_hops(environ.get("TRUST_PROXY", "0")),
+        "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED", "true")),
+        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_DEFAULT": environ.get("RATELIMIT_DEFAULT", "300 per minute"),
+        "PASSWORD_HASH_METHOD": environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO").upper(),
+    }
+
+
+def load_or_create_secret(data_dir):
+    """The key that signs session cookies, generated once and kept in DATA_DIR (mode 0600).
+
+    Written to a temporary file and linked into place, so that several workers starting at
+    once agree on one key and none reads a half-written file.
+    """
+    path = Path(data_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process won the race; use its key
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
+
+
+# --- Problem details (RFC 9457) -----------------------------------------------------------
+
+PROBLEM_TYPES = {
+    "validation": "/problems/validation",
+    "conflict": "/problems/conflict",
+}
+
+
+class ApiError(Exception):
+    """Raised anywhere in a request to answer with a problem document."""
+
+    def __init__(self, status, detail, *, title=None, problem="about:blank", errors=None, headers=None):
+        super().__init__(detail)
+        self.status, self.detail, self.title = status, detail, title
+        self.problem, self.errors, self.headers = problem, errors, headers or {}
+
+
+def problem_response(status, detail, *, title=None, problem="about:blank", errors=None, headers=None):
+    body = {
+        "type": PROBLEM_TYPES.get(problem, problem),
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    response = current_app.response_class(json.dumps(body), status=status, mimetype="application/problem+json")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def validation_error(errors, detail="The request has invalid fields; see errors."):
+    return ApiError(400, detail, title="Invalid request", problem="validation", errors=errors)
+
+
+def register_error_handlers(app):
+    @app.errorhandler(ApiError)
+    def handle_api_error(error):
+        return problem_response(error.status, error.detail, title=error.title, problem=error.problem,
+                                errors=error.errors, headers=error.headers)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(error):
+        # Keep the headers werkzeug attaches (Allow on 405, Retry-After on 429); drop its HTML body.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        return problem_response(error.code, error.description, headers=headers)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error):
+        log.exception("unhandled error in request %s", g.get("request_id"))
+        return problem_response(500, f"Something went wrong on our side (request {g.get('request_id')}).")
+
+
+# --- Request parsing and list shape -------------------------------------------------------
+
+def json_body():
+    """The request body as a JSON object; an empty body counts as {}."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    if not request.is_json:
+        raise ApiError(415, "Send the body as JSON with Content-Type: application/json.")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(400, f"The body is not valid JSON: {error}.") from error
+    if not isinstance(data, dict):
+        raise ApiError(400, "The body must be a JSON object.")
+    return data
+
+
+def _field_path(location):
+    return ".".join(str(part) for part in location) or "body"
+
+
+_PYDANTIC_MESSAGES = {"missing": "is required", "extra_forbidden": "is not a known field"}
+
+
+def _error_message(item):
+    if item["type"] == "value_error" and "error" in item.get("ctx", {}):
+        return str(item["ctx"]["error"])  # our validators' own words, without pydantic's prefix
+    return _PYDANTIC_MESSAGES.get(item["type"], item["msg"])
+
+
+def validated(model, data=None):
+    """Validate the JSON body (or `data`) against `model`, reporting every bad field at once.
+
+    Server-owned fields (ids, counts, owners, roles) are refused by name rather than as unknown,
+    so a client learns it may not set them.
+    """
+    data = json_body() if data is None else data
+    errors = {field: "is set by the server and cannot be written" for field in data if field in model.server_owned}
+    try:
+        result = model.model_validate({k: v for k, v in data.items() if k not in errors})
+    except ValidationError as error:
+        for item in error.errors():
+            errors.setdefault(_field_path(item["loc"]), _error_message(item))
+        result = None
+    if errors:
+        raise validation_error(errors)
+    return result
+
+
+def query_int(name, default, *, minimum=1, maximum=None):
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not re.fullmatch(r"\d{1,9}", raw) or int(raw) < minimum:
+        raise validation_error({name: f"must be a whole number of at least {minimum}"})
+    return min(int(raw), maximum) if maximum else int(raw)
+
+
+def query_choice(name, choices, default=None):
+    value = request.args.get(name) or default
+    if value is not None and value not in choices:
+        raise validation_error({name: f"must be one of: {', '.join(choices)}"})
+    return value
+
+
+MAX_PER_PAGE = 100
+
+
+def page_params(default_per_page=20):
+    """(page, per_page, offset) from ?page=&per_page=; per_page is capped at 100."""
+    page = query_int("page", 1)
+    per_page = query_int("per_page", default_per_page, maximum=MAX_PER_PAGE)
+    return page, per_page, (page - 1) * per_page
+
+
+def list_response(items, total, page, per_page, **extra):
+    return jsonify({"items": items, "total": total, "page": page, "per_page": per_page, **extra})
+
+
+# --- Request bodies -----------------------------------------------------------------------
+
+def _http_url(value):
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", value):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+def _unique_case_insensitive(values):
+    seen, unique = set(), []
+    for value in values:
+        if value.lower() not in seen:
+            seen.add(value.lower())
+            unique.append(value)
+    return unique
+
+
+def Text(max_length, min_length=0):
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)]
+
+
+def _trimmed_lower(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _matching(pattern, description):
+    compiled = re.compile(pattern)
+
+    def check(value):
+        if not compiled.fullmatch(value):
+            raise ValueError(f"must be {description}")
+        return value
+    return AfterValidator(check)
+
+
+def Lowered(pattern, description):
+    """A string trimmed and lower-cased, then checked against `pattern`."""
+    return Annotated[str, BeforeValidator(_trimmed_lower), _matching(pattern, description)]
+
+
+HttpUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_http_url)]
+Username = Lowered(r"[a-z0-9_]{3,30}", "3 to 30 characters of a-z, 0-9 and _")
+SocialNetwork = Lowered(r"[a-z0-9_-]{1,30}", "a network name of up to 30 characters of a-z, 0-9, _ and -")
+HexColour = Lowered(r"#[0-9a-f]{6}", "a colour like #1f2937")
+Password = Annotated[str, StringConstraints(min_length=10, max_length=1024)]
+
+ACCOUNT_FIELDS = frozenset({
+    "id", "role", "password_hash", "follower_count", "following_count", "artwork_count",
+    "created_at", "updated_at", "last_login_at", "likes_received", "total_views", "total_likes",
+})
+
+
+class Body(BaseModel):
+    # strict: "5" is not a number and 5 is not a string; extra: unknown fields are errors.
+    model_config = ConfigDict(extra="forbid", strict=True)
+    server_owned: ClassVar[frozenset] = frozenset({"id", "created_at", "updated_at"})
+
+
+class Registration(Body):
+    server_owned: ClassVar[frozenset] = ACCOUNT_FIELDS
+    username: Username
+    email: EmailStr
+    password: Password
+    artist_name: Text(100, 1)
+    bio: Text(2000) | None = None
+    location: Text(100) | None = None
+    account_type: Literal["artist", "collector"] = "artist"
+
+
+class Login(Body):
+    username: Text(254, 1) | None = None
+    email: Text(254, 1) | None = None
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class PasswordChange(Body):
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    new_password: Password
+
+
+class WatermarkSettings(Body):
+    enabled: bool = None
+    text: Text(100) | None = None
+    opacity: Annotated[float, Field(ge=0, le=1)] = None
+    position: Literal[profiles.WATERMARK_POSITIONS] = None
+
+
+class PortfolioSettings(Body):
+    theme: Literal[profiles.THEMES] = None
+    layout: Literal[profiles.LAYOUTS] = None
+    accent_color: HexColour = None
+    featured_gallery_id: Text(64) | None = None
+    watermark: WatermarkSettings = None
+    open_for_commissions: bool = None
+
+
+class ProfileUpdate(Body):
+    server_owned: ClassVar[frozenset] = ACCOUNT_FIELDS | {"username", "email", "account_type"}
+    artist_name: Text(100, 1) = None
+    bio: Text(2000) | None = None
+    location: Text(100) | None = None
+    specialties: Annotated[list[Text(50, 1)], Field(max_length=20), AfterValidator(_unique_case_insensitive)] = None
+    contact_info: Text(500) | None = None
+    social_links: Annotated[dict[SocialNetwork, HttpUrl], Field(max_length=20)] = None
+    profile_image_url: HttpUrl | None = None
+    portfolio: PortfolioSettings = None
+
+
+def given(model):
+    """Only the fields the client sent, so that a PUT leaves the others alone."""
+    return {name: getattr(model, name) for name in model.model_fields_set}
+
+
+# --- Database per request -----------------------------------------------------------------
+
+def get_db():
+    if "db" not in g:
+        g.db = store.connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(_error=None):
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+# --- Authentication -----------------------------------------------------------------------
+
+def hash_password(password):
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def current_user_id():
+    """The signed-in account's id, or None. The cookie names a server-side session row."""
+    if "user_id" not in g:
+        token = session.get("sid")
+        g.user_id = accounts.session_artist_id(get_db(), token) if isinstance(token, str) else None
+    return g.user_id
+
+
+def require_user():
+    user_id = current_user_id()
+    if user_id is None:
+        raise ApiError(401, "Sign in to do this.", headers={"WWW-Authenticate": 'Cookie realm="easel"'})
+    return user_id
+
+
+def sign_in(artist_id):
+    """Open a fresh server-side session and set the cookie; the client's previous session ends."""
+    sign_out()
+    lifetime = timedelta(days=current_app.config["SESSION_LIFETIME_DAYS"])
+    token = accounts.start_session(get_db(), artist_id, lifetime=lifetime, ip=request.remote_addr,
+                                   user_agent=request.headers.get("User-Agent"))
+    session.permanent = True
+    session["sid"] = token
+    g.user_id = artist_id
+
+
+def sign_out():
+    token = session.get("sid")
+    if isinstance(token, str):
+        accounts.end_session(get_db(), token)
+    session.clear()
+    g.user_id = None
+
+
+# --- Rate limits --------------------------------------------------------------------------
+
+def rate_limit(limit, key_func=None):
+    """Declare a limit beside its route; create_app() attaches it to that app's limiter.
+
+    Kept as a mark rather than a module-level Limiter's decorator because the limiter's storage
+    belongs to one app, and tests build many apps.
+    """
+    def mark(view):
+        view.rate_limits = [*getattr(view, "rate_limits", []), (limit, key_func)]
+        return view
+    return mark
+
+
+def login_identifier():
+    data = request.get_json(silent=True) or {}
+    name = data.get("username") or data.get("email")
+    return f"login:{name.strip().lower()}" if isinstance(name, str) else get_remote_address()
+
+
+def build_limiter(app):
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        strategy="moving-window",
+        key_prefix="easel",
+    )
+    for endpoint, view in list(app.view_functions.items()):
+        for limit, key_func in getattr(view, "rate_limits", []):
+            view = limiter.limit(limit, key_func=key_func)(view)
+        app.view_functions[endpoint] = view
+    # The limits hold only a weak reference to their limiter, and a disabled limiter does not
+    # register itself on the app, so keep it alive here.
+    app.extensions["easel_limiter"] = limiter
+    return limiter
+
+
+# --- Logging, request ids and security headers --------------------------------------------
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record):
+        entry = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name,
+                 "message": record.getMessage()}
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+def configure_logging(level):
+    logger = logging.getLogger("easel")
+    if not any(getattr(handler, "easel", False) for handler in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        handler.easel = True
+        logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+    return logger
+
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+
+
+def start_request():
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.started = time.perf_counter()
+
+
+def finish_request(response):
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    if response.mimetype in ("application/json", "application/problem+json"):
+        response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+    response.headers.setdefault("Cache-Control", "no-store")
+    logging.getLogger("easel.request").info("request", extra={"fields": {
+        "request_id": g.get("request_id"),
+        "method": request.method,
+        "path": request.path,
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
+        "remote_addr": request.remote_addr,
+        "user_id": g.get("user_id"),
+    }})
+    return response
+
+
+# --- Response shapes ----------------------------------------------------------------------
+
+def thumbnail_urls(artwork_id):
+    return {size: f"/api/artworks/{artwork_id}/thumbnail?size={size}" for size in ("small", "medium", "large")}
+
+
+def settings_json(settings, *, owner):
+    shaped = {key: settings[key] for key in ("theme", "layout", "accent_color", "featured_gallery_id",
+                                             "open_for_commissions")}
+    if owner:  # how an artist protects their images is their business
+        shaped["watermark"] = {"enabled": settings["watermark_enabled"], "text": settings["watermark_text"],
+                               "opacity": settings["watermark_opacity"], "position": settings["watermark_position"]}
+    return shaped
+
+
+PUBLIC_ACCOUNT_FIELDS = ("id", "username", "artist_name", "account_type", "bio", "location", "specialties",
+                         "social_links", "profile_image_url", "follower_count", "following_count", "created_at")
+
+
+def account_json(account, *, owner=False, signed_in=False):
+    shaped = {key: account[key] for key in PUBLIC_ACCOUNT_FIELDS}
+    # Strangers see the public works only; the owner's count includes private ones.
+    shaped["artwork_count"] = account["artwork_count"] if owner else account["public_artwork_count"]
+    if owner or signed_in:
+        shaped["contact_info"] = account["contact_info"]
+    if owner:
+        shaped.update({key: account[key] for key in ("email", "role", "updated_at", "last_login_at")})
+    return shaped
+
+
+def portfolio_json(conn, artist_id):
+    """The owner's view: status, statistics and preferences."""
+    stats = profiles.portfolio_stats(conn, artist_id)
+    if stats["artwork_count"] == 0:
+        status = "empty"
+    elif stats["public_artwork_count"] == 0:
+        status = "private"
+    else:
+        status = "published"
+    return {"status": status, "stats": stats,
+            "settings": settings_json(profiles.get_settings(conn, artist_id), owner=True)}
+
+
+def session_payload(artist_id):
+    conn = get_db()
+    return {"user": account_json(profiles.get_account(conn, artist_id), owner=True),
+            "portfolio": portfolio_json(conn, artist_id)}
+
+
+def profile_json(conn, account, viewer_id):
+    owner = viewer_id == account["id"]
+    overview = profiles.public_overview(conn, account["id"])
+    for artwork in overview["featured_artworks"]:
+        artwork["thumbnail_urls"] = thumbnail_urls(artwork["id"])
+    for gallery in overview["gallery_previews"]:
+        cover = gallery["cover_artwork_id"]
+        gallery["cover_thumbnail_urls"] = thumbnail_urls(cover) if cover else None
+    overview.update(follower_count=account["follower_count"], following_count=account["following_count"])
+    return {**account_json(account, owner=owner, signed_in=viewer_id is not None),
+            "portfolio": settings_json(profiles.get_settings(conn, account["id"]), owner=owner),
+            "overview": overview}
+
+
+# --- Routes: authentication ---------------------------------------------------------------
+
+api = Blueprint("api", __name__, url_prefix="/api")
+
+
+@api.post("/auth/register")
+@rate_limit("5 per minute")
+def register():
+    form = validated(Registration)
+    try:
+        artist_id = accounts.create_account(
+            get_db(), username=form.username, email=form.email, password_hash=hash_password(form.password),
+            artist_name=form.artist_name, bio=form.bio, location=form.location, account_type=form.account_type,
+        )
+    except accounts.AlreadyExists as taken:
+        message = "is already taken" if taken.field == "username" else "is already registered"
+        raise ApiError(409, f"That {taken.field} {message}.", title="Already exists", problem="conflict",
+                       errors={taken.field: message}) from taken
+    sign_in(artist_id)
+    return jsonify(session_payload(artist_id)), 201
+
+
+@api.post("/auth/login")
+@rate_limit("10 per minute")
+@rate_limit("10 per minute", key_func=login_identifier)
+def login():
+    form = validated(Login)
+    identifier = form.username or form.email
+    if not identifier:
+        raise validation_error({"username": "give a username or an email"})
+    found = accounts.find_credentials(get_db(), identifier)
+    # One answer, and the same work, for an unknown account and a wrong password.
+    stored_hash = found["password_hash"] if found else current_app.extensions["easel_dummy_hash"]
+    if not check_password_hash(stored_hash, form.password) or found is None:
+        raise ApiError(401, "The username/email or password is wrong.", title="Invalid credentials")
+    sign_in(found["id"])
+    return jsonify(session_payload(found["id"]))
+
+
+@api.post("/auth/logout")
+def logout():
+    # Idempotent: signing out twice, or while signed out, still ends with no session.
+    sign_out()
+    return jsonify({"logged_out": True})
+
+
+@api.get("/auth/user")
+def auth_user():
+    return jsonify(session_payload(require_user()))
+
+
+@api.put("/auth/password")
+@rate_limit("10 per minute")
+def change_password():
+    user_id = require_user()
+    form = validated(PasswordChange)
+    if not check_password_hash(accounts.password_hash_of(get_db(), user_id), form.current_password):
+        raise validation_error({"current_password": "is wrong"})
+    accounts.change_password(get_db(), user_id, hash_password(form.new_password))
+    sign_in(user_id)  # every other session was revoked; this client stays signed in
+    return jsonify({"password_changed": True})
+
+
+# --- Routes: artist profiles --------------------------------------------------------------
+
+@api.get("/artists")
+def list_artists():
+    page, per_page, offset = page_params()
+    sort = query_choice("sort", tuple(profiles.ACCOUNT_SORTS), "newest")
+    account_type = query_choice("account_type", accounts.ACCOUNT_TYPES)
+    location = request.args.get("location", "").strip()[:100] or None
+    found, total = profiles.list_accounts(get_db(), limit=per_page, offset=offset, sort=sort,
+                                          account_type=account_type, location=location)
+    viewer_id = current_user_id()
+    items = [account_json(account, owner=account["id"] == viewer_id, signed_in=viewer_id is not None)
+             for account in found]
+    return list_response(items, total, page, per_page)
+
+
+def _account_or_404(artist_id):
+    account = profiles.get_account(get_db(), artist_id)
+    if account is None:
+        raise ApiError(404, "No artist has that id.")
+    return account
+
+
+@api.get("/artists/<artist_id>")
+def get_artist(artist_id):
+    return jsonify(profile_json(get_db(), _account_or_404(artist_id), current_user_id()))
+
+
+@api.put("/artists/<artist_id>")
+def update_artist(artist_id):
+    user_id = require_user()
+    account = _account_or_404(artist_id)
+    if account["id"] != user_id:
+        raise ApiError(403, "Only the artist can change this profile.")
+    form = validated(ProfileUpdate)
+    profile = given(form)
+    portfolio = profile.pop("portfolio", None)
+    settings = {}
+    if portfolio is not None:
+        settings = given(portfolio)
+        watermark = settings.pop("watermark", None)
+        if watermark is not None:
+            settings.update({f"watermark_{key}": value for key, value in given(watermark).items()})
+        gallery_id = settings.get("featured_gallery_id")
+        if gallery_id is not None and profiles.gallery_owner_id(get_db(), gallery_id) != user_id:
+            raise validation_error({"portfolio.featured_gallery_id": "must be one of your galleries"})
+    profiles.update_profile(get_db(), user_id, profile=profile, settings=settings)
+    return jsonify(profile_json(get_db(), profiles.get_account(get_db(), user_id), user_id))
+
+
+# --- Command line -------------------------------------------------------------------------
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Create the database or bring its schema up to date (safe to run again)."""
+    version = store.initialise(current_app.config["DATABASE"])
+    click.echo(f"Database ready at {current_app.config['DATABASE']} (schema version {version}).")
+
+
+@click.command("grant-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(accounts.ROLES))
+@with_appcontext
+def grant_role_command(username, role):
+    """Give USERNAME the ROLE user, curator or admin."""
+    conn = store.connect(current_app.config["DATABASE"])
+    try:
+        if not accounts.grant_role(conn, username, role):
+            raise click.ClickException(f"no account named {username!r}")
+    finally:
+        conn.close()
+    click.echo(f"{username} is now {role}.")
+
+
+# --- Application factory ------------------------------------------------------------------
+
+def create_app(config=None):
+    """Build the app from the environment, with `config` overriding any setting (tests use it)."""
+    settings = {**load_config(), **(config or {})}
+    app = Flask(__name__)
+    app.json.sort_keys = False  # keep fields in the order the response shapers give them
+    app.config.update(settings)
+    app.config["DATABASE"] = settings["DATABASE"] or str(Path(settings["DATA_DIR"]) / "easel.sqlite3")
+    app.config["CORS_ORIGINS"] = parse_origins(settings["CORS_ORIGINS"])
+    app.config["SECRET_KEY"] = settings["SECRET_KEY"] or load_or_create_secret(settings["DATA_DIR"])
+    app.config.update(
+        SESSION_COOKIE_NAME="easel_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(days=settings["SESSION_LIFETIME_DAYS"]),
+        # The server-side row holds the expiry; re-sending the cookie on every answer buys nothing.
+        SESSION_REFRESH_EACH_REQUEST=False,
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    if settings["TRUST_PROXY"]:
+        hops = settings["TRUST_PROXY"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+    configure_logging(settings["LOG_LEVEL"])
+    # Unknown usernames are checked against this, so they cost as much time as a wrong password.
+    app.extensions["easel_dummy_hash"] = generate_password_hash(secrets.token_hex(16),
+                                                                method=settings["PASSWORD_HASH_METHOD"])
+    store.initialise(app.config["DATABASE"])
+
+    app.register_blueprint(api)
+    CORS(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}}, supports_credentials=True,
+         expose_headers=["X-Request-ID", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"])
+    build_limiter(app)
+    register_error_handlers(app)
+    app.before_request(start_request)
+    app.after_request(finish_request)
+    app.teardown_appcontext(close_db)
+    app.cli.add_command(init_db_command)
+    app.cli.add_command(grant_role_command)
+    return app
+
+
+def __getattr__(name):
+    """`app.app`, built on first use, for `flask --app app` and `gunicorn app:app`.
+
+    Lazy so that importing create_app (tests, scripts) does not touch ./data.
+    """
+    if name == "app":
+        globals()["app"] = create_app()
+        return globals()["app"]
+    raise AttributeError(name)
+
+
+if __name__ == "__main__":
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # requests are logged as JSON already
+    create_app().run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "5000")))

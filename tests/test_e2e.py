@@ -1,0 +1,117 @@
+"""End to end: a real server process on a free port, spoken to over HTTP."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """Starts `command` with PORT and DATA_DIR set, and waits until it answers."""
+
+    def __init__(self, command, data_dir):
+        self.port = free_port()
+        self.env = {**os.environ, "PORT": str(self.port), "DATA_DIR": str(data_dir), "HOST": "127.0.0.1"}
+        self.command = [part.replace("{port}", str(self.port)) for part in command]
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.process.stderr.read().decode()[-2000:]}")
+            try:
+                self.call("GET", "/api/artists")
+                return self
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        raise RuntimeError("server did not answer within 30 s")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=15)
+        self.process.stderr.close()
+
+    def call(self, method, path, body=None, cookie=None):
+        """(status, headers, parsed JSON body) for one request."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        if cookie:
+            request.add_header("Cookie", cookie)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.headers, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.headers, json.loads(error.read())
+
+
+COMMANDS = {
+    "python app.py": [sys.executable, "app.py"],
+    "gunicorn app:app": [str(BIN / "gunicorn"), "--workers", "2", "--bind", "127.0.0.1:{port}", "app:app"],
+}
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_register_sign_in_restart_and_sign_out_over_http(name, tmp_path):
+    data_dir = tmp_path / "data"
+    server = Server(COMMANDS[name], data_dir).start()
+    try:
+        status, headers, body = server.call("POST", "/api/auth/register", {
+            "username": "hokusai", "email": "hokusai@example.com", "password": "the great wave",
+            "artist_name": "Katsushika Hokusai"})
+        assert status == 201, body
+        set_cookie = headers["Set-Cookie"]
+        assert "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
+        cookie = set_cookie.split(";")[0]
+
+        status, _, body = server.call("GET", "/api/auth/user", cookie=cookie)
+        assert status == 200 and body["user"]["username"] == "hokusai"
+
+        status, headers, body = server.call("GET", "/api/no-such-thing")
+        assert status == 404 and headers["Content-Type"] == "application/problem+json"
+    finally:
+        server.stop()
+
+    assert (data_dir / "easel.sqlite3").exists()
+    assert oct((data_dir / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+    server = Server(COMMANDS[name], data_dir).start()  # a restart keeps the data and the session
+    try:
+        status, _, body = server.call("GET", "/api/auth/user", cookie=cookie)
+        assert status == 200 and body["user"]["username"] == "hokusai"
+        status, _, _ = server.call("POST", "/api/auth/logout", cookie=cookie)
+        assert status == 200
+        status, _, body = server.call("GET", "/api/auth/user", cookie=cookie)
+        assert status == 401 and body["status"] == 401
+    finally:
+        server.stop()
+
+
+def test_flask_cli_finds_the_app(tmp_path):
+    result = subprocess.run([str(BIN / "flask"), "--app", "app", "init-db"], cwd=ROOT, capture_output=True,
+                            text=True, env={**os.environ, "DATA_DIR": str(tmp_path / "data")}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "easel.sqlite3").exists()
