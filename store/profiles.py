@@ -146,9 +146,11 @@ def list_accounts(conn, *, limit, offset, sort="newest", account_type=None, loca
         params["location"] = f"%{escaped}%"
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     total = conn.execute(f"SELECT count(*) FROM artists {clause}", params).fetchone()[0]
+    # Choose the page first: otherwise SQLite computes the per-row subqueries for every match before sorting.
     rows = conn.execute(
-        f"SELECT {_ACCOUNT_COLUMNS} FROM artists {clause} ORDER BY {ACCOUNT_SORTS[sort]} "
-        "LIMIT :limit OFFSET :offset",
+        f"WITH page AS (SELECT id FROM artists {clause} ORDER BY {ACCOUNT_SORTS[sort]} "
+        "               LIMIT :limit OFFSET :offset) "
+        f"SELECT {_ACCOUNT_COLUMNS} FROM artists JOIN page USING (id) ORDER BY {ACCOUNT_SORTS[sort]}",
         {**params, "limit": limit, "offset": offset},
     ).fetchall()
     return [_account(row) for row in rows], total
