@@ -494,6 +494,9 @@ def finish_request(response):
     if response.mimetype in ("application/json", "application/problem+json"):
         response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
     response.headers.setdefault("Cache-Control", "no-store")
+    if response.status_code not in (429, 503):
+        # Flask-Limiter adds Retry-After to every answer; it only means something on these two.
+        response.headers.pop("Retry-After", None)
     logging.getLogger("easel.request").info("request", extra={"fields": {
         "request_id": g.get("request_id"),
         "method": request.method,
@@ -738,12 +741,15 @@ def create_app(config=None):
     store.initialise(app.config["DATABASE"])
 
     app.register_blueprint(api)
+    # always_send=False: no CORS headers on requests that sent no Origin (they are not cross-origin).
     CORS(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}}, supports_credentials=True,
+         always_send=False,
          expose_headers=["X-Request-ID", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"])
+    app.before_request(start_request)
+    # Registered before the limiter so that it runs after the limiter's own header hook.
+    app.after_request(finish_request)
     build_limiter(app)
     register_error_handlers(app)
-    app.before_request(start_request)
-    app.after_request(finish_request)
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)
     app.cli.add_command(grant_role_command)

@@ -115,6 +115,16 @@ def test_cors_preflight_from_a_refused_origin(client):
     assert "Access-Control-Allow-Origin" not in simple.headers
 
 
+def test_no_cors_headers_without_an_origin(client):
+    assert "Access-Control-Allow-Origin" not in client.get("/api/artists").headers
+
+
+def test_retry_after_only_on_429(make_app):
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
+    response = client.get("/api/artists")
+    assert response.headers["X-RateLimit-Limit"] and "Retry-After" not in response.headers
+
+
 @pytest.mark.parametrize("value", ["*", "https://*.example.com", "localhost:3000", "https://ok.example, .*"])
 def test_cors_origins_must_be_exact(value):
     with pytest.raises(ValueError):
