@@ -4,17 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-import store
 from store import accounts, profiles
-
-
-@pytest.fixture
-def conn(tmp_path):
-    path = tmp_path / "easel.sqlite3"
-    store.initialise(path)
-    connection = store.connect(path)
-    yield connection
-    connection.close()
 
 
 def new_account(conn, username="ada", email="ada@example.com"):

@@ -32,15 +32,6 @@ SPEC_COLUMNS = {
 }
 
 
-@pytest.fixture
-def conn(tmp_path):
-    path = tmp_path / "easel.sqlite3"
-    store.initialise(path)
-    connection = store.connect(path)
-    yield connection
-    connection.close()
-
-
 def account(conn, name="ada"):
     return insert(conn, "artists", {"id": store.new_id(), "username": name, "email": f"{name}@example.com",
                                     "password_hash": "x", "artist_name": name.title()})
