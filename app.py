@@ -199,13 +199,13 @@ def _error_message(item):
     return _PYDANTIC_MESSAGES.get(item["type"], item["msg"])
 
 
-def validated(model, data=None):
-    """Validate the JSON body (or `data`) against `model`, reporting every bad field at once.
+def validated(model):
+    """Validate the JSON body against `model`, reporting every bad field at once.
 
     Server-owned fields (ids, counts, owners, roles) are refused by name rather than as unknown,
     so a client learns it may not set them.
     """
-    data = json_body() if data is None else data
+    data = json_body()
     errors = {field: "is set by the server and cannot be written" for field in data if field in model.server_owned}
     try:
         result = model.model_validate({k: v for k, v in data.items() if k not in errors})
