@@ -539,9 +539,11 @@ def account_json(account, *, owner=False, signed_in=False):
     return shaped
 
 
-def portfolio_json(conn, artist_id):
+def portfolio_json(conn, account):
     """The owner's view: status, statistics and preferences."""
-    stats = profiles.portfolio_stats(conn, artist_id)
+    stats = {key: account[key] for key in ("artwork_count", "public_artwork_count", "follower_count",
+                                           "following_count")}
+    stats.update(profiles.portfolio_totals(conn, account["id"]))
     if stats["artwork_count"] == 0:
         status = "empty"
     elif stats["public_artwork_count"] == 0:
@@ -549,13 +551,13 @@ def portfolio_json(conn, artist_id):
     else:
         status = "published"
     return {"status": status, "stats": stats,
-            "settings": settings_json(profiles.get_settings(conn, artist_id), owner=True)}
+            "settings": settings_json(profiles.get_settings(conn, account["id"]), owner=True)}
 
 
 def session_payload(artist_id):
     conn = get_db()
-    return {"user": account_json(profiles.get_account(conn, artist_id), owner=True),
-            "portfolio": portfolio_json(conn, artist_id)}
+    account = profiles.get_account(conn, artist_id)
+    return {"user": account_json(account, owner=True), "portfolio": portfolio_json(conn, account)}
 
 
 def profile_json(conn, account, viewer_id):
@@ -566,7 +568,8 @@ def profile_json(conn, account, viewer_id):
     for gallery in overview["gallery_previews"]:
         cover = gallery["cover_artwork_id"]
         gallery["cover_thumbnail_urls"] = thumbnail_urls(cover) if cover else None
-    overview.update(follower_count=account["follower_count"], following_count=account["following_count"])
+    overview.update(artwork_count=account["public_artwork_count"], follower_count=account["follower_count"],
+                    following_count=account["following_count"])
     return {**account_json(account, owner=owner, signed_in=viewer_id is not None),
             "portfolio": settings_json(profiles.get_settings(conn, account["id"]), owner=owner),
             "overview": overview}

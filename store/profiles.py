@@ -53,33 +53,25 @@ def get_settings(conn, artist_id):
     return settings
 
 
-def portfolio_stats(conn, artist_id):
-    """Counts for the owner's dashboard, private works included."""
+def portfolio_totals(conn, artist_id):
+    """Dashboard totals that the account row does not carry: galleries, views and likes received."""
     row = conn.execute(
         """
-        SELECT a.artwork_count, a.follower_count, a.following_count,
-               (SELECT count(*) FROM artworks w
-                 WHERE w.artist_id = a.id AND w.availability_status <> 'private') AS public_artwork_count,
-               (SELECT count(*) FROM galleries g WHERE g.artist_id = a.id) AS gallery_count,
-               (SELECT coalesce(sum(w.view_count), 0) FROM artworks w WHERE w.artist_id = a.id) AS total_views,
-               (SELECT coalesce(sum(w.like_count), 0) FROM artworks w WHERE w.artist_id = a.id) AS total_likes
-          FROM artists a WHERE a.id = ?
+        SELECT (SELECT count(*) FROM galleries WHERE artist_id = :id) AS gallery_count,
+               coalesce(sum(view_count), 0) AS total_views,
+               coalesce(sum(like_count), 0) AS total_likes
+          FROM artworks WHERE artist_id = :id
         """,
-        (artist_id,),
+        {"id": artist_id},
     ).fetchone()
     return dict(row)
 
 
 def public_overview(conn, artist_id, limit=6):
-    """What anyone may see of a portfolio: public counts, top works and public gallery previews."""
-    counts = conn.execute(
-        """
-        SELECT (SELECT count(*) FROM artworks
-                 WHERE artist_id = :id AND availability_status <> 'private') AS artwork_count,
-               (SELECT count(*) FROM galleries WHERE artist_id = :id AND visibility = 'public') AS gallery_count
-        """,
-        {"id": artist_id},
-    ).fetchone()
+    """What anyone may see of a portfolio beyond the account row: top works and public galleries."""
+    gallery_count = conn.execute(
+        "SELECT count(*) FROM galleries WHERE artist_id = ? AND visibility = 'public'", (artist_id,)
+    ).fetchone()[0]
     featured = conn.execute(
         "SELECT id, title, medium, like_count, view_count, created_at FROM artworks "
         "WHERE artist_id = ? AND availability_status <> 'private' "
@@ -96,8 +88,7 @@ def public_overview(conn, artist_id, limit=6):
         (artist_id, limit),
     ).fetchall()
     return {
-        "artwork_count": counts["artwork_count"],
-        "gallery_count": counts["gallery_count"],
+        "gallery_count": gallery_count,
         "featured_artworks": [dict(row) for row in featured],
         "gallery_previews": [dict(row) for row in galleries],
     }
