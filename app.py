@@ -171,7 +171,13 @@ def register_error_handlers(app):
 # --- Request parsing and list shape -------------------------------------------------------
 
 def json_body():
-    """The request body as a JSON object; an empty body counts as {}."""
+    """The request body as a JSON object; an empty body counts as {}. Parsed once per request."""
+    if "json_body" not in g:
+        g.json_body = _parse_json_body()
+    return g.json_body
+
+
+def _parse_json_body():
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
@@ -431,7 +437,10 @@ def rate_limit(limit, key_func=None):
 
 
 def login_identifier():
-    data = request.get_json(silent=True) or {}
+    try:
+        data = json_body()
+    except ApiError:
+        data = {}  # the view itself answers the bad body; count it against the client
     name = data.get("username") or data.get("email")
     return f"login:{name.strip().lower()}" if isinstance(name, str) else get_remote_address()
 

@@ -255,6 +255,12 @@ def test_login_is_limited_per_client(make_app):
     assert_problem(client.post("/api/auth/login", json={"username": "someone", "password": "x"}), 429)
 
 
+def test_a_malformed_login_body_is_a_400_with_limits_on(make_app):
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
+    response = client.post("/api/auth/login", data=b'{"username": ', content_type="application/json")
+    assert_problem(response, 400)
+
+
 def test_login_is_limited_per_username_across_clients(make_app):
     """Behind a trusted proxy, each X-Forwarded-For is its own client; the username limit still holds."""
     client = make_app(RATELIMIT_ENABLED=True, TRUST_PROXY=1).test_client()
