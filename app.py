@@ -362,9 +362,19 @@ class ProfileUpdate(Body):
     profile_image_url: HttpUrl | None = None
     portfolio: PortfolioSettings = None
 
+    def changes(self):
+        """(profile columns, portfolio_settings columns) the client sent; a PUT leaves the rest alone."""
+        profile = given(self)
+        portfolio = profile.pop("portfolio", None)
+        settings = given(portfolio) if portfolio is not None else {}
+        watermark = settings.pop("watermark", None)
+        if watermark is not None:
+            settings.update({f"watermark_{key}": value for key, value in given(watermark).items()})
+        return profile, settings
+
 
 def given(model):
-    """Only the fields the client sent, so that a PUT leaves the others alone."""
+    """Only the fields the client sent."""
     return {name: getattr(model, name) for name in model.model_fields_set}
 
 
@@ -681,18 +691,10 @@ def update_artist(artist_id):
     account = _account_or_404(artist_id)
     if account["id"] != user_id:
         raise ApiError(403, "Only the artist can change this profile.")
-    form = validated(ProfileUpdate)
-    profile = given(form)
-    portfolio = profile.pop("portfolio", None)
-    settings = {}
-    if portfolio is not None:
-        settings = given(portfolio)
-        watermark = settings.pop("watermark", None)
-        if watermark is not None:
-            settings.update({f"watermark_{key}": value for key, value in given(watermark).items()})
-        gallery_id = settings.get("featured_gallery_id")
-        if gallery_id is not None and profiles.gallery_owner_id(get_db(), gallery_id) != user_id:
-            raise validation_error({"portfolio.featured_gallery_id": "must be one of your galleries"})
+    profile, settings = validated(ProfileUpdate).changes()
+    gallery_id = settings.get("featured_gallery_id")
+    if gallery_id is not None and profiles.gallery_owner_id(get_db(), gallery_id) != user_id:
+        raise validation_error({"portfolio.featured_gallery_id": "must be one of your galleries"})
     profiles.update_profile(get_db(), user_id, profile=profile, settings=settings)
     return jsonify(profile_json(get_db(), profiles.get_account(get_db(), user_id), user_id))
 
