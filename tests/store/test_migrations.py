@@ -2,10 +2,14 @@
 
 import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 
 import store
+
+CURRENT = store.schema_version(store.load_migrations())
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def version(conn):
@@ -16,7 +20,7 @@ def test_fresh_database_gets_the_current_version(tmp_path):
     path = tmp_path / "new.sqlite3"
     assert store.initialise(path) == store.schema_version(store.load_migrations())
     conn = store.connect(path)
-    assert version(conn) == 1
+    assert version(conn) == CURRENT
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'artists'").fetchone()[0] == 1
     conn.close()
 
@@ -87,7 +91,7 @@ def test_processes_starting_together_build_the_schema_once(tmp_path):
         thread.join()
     assert errors == []
     conn = store.connect(path)
-    assert version(conn) == 1
+    assert version(conn) == CURRENT
     conn.close()
 
 
@@ -109,3 +113,37 @@ def test_migration_files_must_be_numbered(tmp_path):
     (tmp_path / "add_things.sql").unlink()
     (tmp_path / "0002_add_things.sql").write_text("SELECT 1;")
     assert store.load_migrations(tmp_path) == [(2, "SELECT 1;")]
+
+
+def shape(conn):
+    """Tables with their columns, indexes and triggers: what a fresh and a migrated database share."""
+    objects = {}
+    for row in conn.execute("SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"):
+        if row["type"] == "table":
+            objects[row["name"]] = [(c["name"], c["type"], c["notnull"], c["dflt_value"], c["pk"])
+                                    for c in conn.execute(f"PRAGMA table_info('{row['name']}')")]
+        else:
+            objects[row["name"]] = (row["type"], row["tbl_name"])
+    return objects
+
+
+def test_version_1_database_migrates_to_the_fresh_schema(tmp_path):
+    old = store.connect(tmp_path / "old.sqlite3")
+    store.migrate(old, migrations=[], schema_sql=(FIXTURES / "schema_v1.sql").read_text())
+    assert version(old) == 1
+    old.execute("INSERT INTO artists (id, username, email, password_hash, artist_name) "
+                "VALUES ('a1', 'ada', 'ada@example.com', 'x', 'Ada')")
+    old.execute("INSERT INTO artworks (id, artist_id, title) VALUES ('w1', 'a1', 'Kept')")
+    assert store.migrate(old) == CURRENT
+    fresh = store.connect(tmp_path / "fresh.sqlite3")
+    store.migrate(fresh)
+
+    migrated_shape, fresh_shape = shape(old), shape(fresh)
+    assert migrated_shape.keys() == fresh_shape.keys()
+    for name, columns in fresh_shape.items():
+        if isinstance(columns, list):  # column order differs after ALTER TABLE; the set must not
+            assert sorted(migrated_shape[name]) == sorted(columns), name
+    categories = "SELECT id, name, kind, parent_id FROM categories ORDER BY id"
+    assert old.execute(categories).fetchall() == fresh.execute(categories).fetchall()
+    assert old.execute("SELECT title, exif, image_view_count FROM artworks").fetchone()[:] == ("Kept", "{}", 0)
+    assert old.execute("PRAGMA foreign_key_check").fetchall() == []

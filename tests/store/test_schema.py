@@ -56,7 +56,7 @@ def test_connection_settings(conn, tmp_path):
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == store.BUSY_TIMEOUT_MS
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.schema_version(store.load_migrations())
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
@@ -98,7 +98,7 @@ def test_enumerations_are_checked(conn, table, column, bad):
 
 def test_counters_follow_rows_including_cascades(conn):
     ada, bob = account(conn, "ada"), account(conn, "bob")
-    category = insert(conn, "categories", {"id": 1, "name": "Painting"})
+    category = insert(conn, "categories", {"id": 1000, "name": "Fresco"})
     work = add_artwork(conn, ada, category_id=category)
     gallery = add_gallery(conn, ada)
     insert(conn, "gallery_artworks", {"gallery_id": gallery, "artwork_id": work, "position": 1})
@@ -112,7 +112,7 @@ def test_counters_follow_rows_including_cascades(conn):
         return conn.execute(sql).fetchone()[0]
 
     assert count(f"SELECT artwork_count FROM artists WHERE id = '{ada}'") == 1
-    assert count("SELECT artwork_count FROM categories WHERE id = 1") == 1
+    assert count("SELECT artwork_count FROM categories WHERE id = 1000") == 1
     assert count(f"SELECT artwork_count FROM galleries WHERE id = '{gallery}'") == 1
     assert count("SELECT usage_count FROM tags WHERE id = 7") == 1
     assert count(f"SELECT like_count + comment_count FROM artworks WHERE id = '{work}'") == 2
@@ -120,7 +120,7 @@ def test_counters_follow_rows_including_cascades(conn):
     assert count(f"SELECT following_count FROM artists WHERE id = '{bob}'") == 1
 
     conn.execute("UPDATE artworks SET category_id = NULL")
-    assert count("SELECT artwork_count FROM categories WHERE id = 1") == 0
+    assert count("SELECT artwork_count FROM categories WHERE id = 1000") == 0
 
     conn.execute("DELETE FROM artworks WHERE id = ?", (work,))  # cascades to links, tags, likes, comments
     assert count(f"SELECT artwork_count FROM galleries WHERE id = '{gallery}'") == 0
