@@ -5,6 +5,8 @@ sent, calls `store` (and later the search, recommend and imaging engines), and s
 Errors are RFC 9457 problem details; lists share one shape; see docs/API.md.
 """
 
+import hashlib
+import hmac
 import json
 import logging
 import os
@@ -13,20 +15,21 @@ import secrets
 import sys
 import time
 import uuid
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
 from urllib.parse import urlsplit
 
 import click
-from flask import Blueprint, Flask, current_app, g, jsonify, request, session
+from flask import Blueprint, Flask, current_app, g, jsonify, request, send_file, session
 from flask.cli import with_appcontext
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -35,12 +38,16 @@ from pydantic import (
     StringConstraints,
     ValidationError,
 )
+from tqdm import tqdm
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.security import check_password_hash, generate_password_hash
 
+import imaging
 import store
-from store import accounts, profiles
+from imaging import analysis, derivatives
+from store import accounts, artworks, profiles, taxonomy
+from store.media import MediaStore
 
 log = logging.getLogger("easel")
 
@@ -80,7 +87,9 @@ def load_config(environ=os.environ):
         "DATABASE": environ.get("DATABASE") or None,  # default: DATA_DIR/easel.sqlite3
         "SECRET_KEY": environ.get("SECRET_KEY") or None,
         "CORS_ORIGINS": environ.get("CORS_ORIGINS", DEFAULT_CORS_ORIGINS),
+        "MEDIA_DIR": environ.get("MEDIA_DIR") or None,  # default: DATA_DIR/media
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024,
+        "MAX_IMAGE_PIXELS": int(environ.get("MAX_IMAGE_PIXELS", str(imaging.DEFAULT_MAX_PIXELS))),
         "SESSION_COOKIE_SECURE": _flag(environ.get("SESSION_COOKIE_SECURE", "false")),
         "SESSION_LIFETIME_DAYS": int(environ.get("SESSION_LIFETIME_DAYS", "30")),
         "TRUST_PROXY": _proxy_hops(environ.get("TRUST_PROXY", "0")),
@@ -378,6 +387,95 @@ def given(model):
     return {name: getattr(model, name) for name in model.model_fields_set}
 
 
+def _tag_list(value):
+    """Tags as a JSON list, or one comma-separated string (a form field); normalised, unique."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        raise ValueError("must be a list of tags or a comma-separated string")
+    tags = []
+    for raw in value:
+        if not isinstance(raw, str):
+            raise ValueError("must contain only strings")
+        tag = taxonomy.normalise_tag(raw)
+        if tag is None:
+            continue
+        if len(tag) > taxonomy.MAX_TAG_LENGTH:
+            raise ValueError(f"each tag has at most {taxonomy.MAX_TAG_LENGTH} characters ({tag[:40]!r} is longer)")
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > taxonomy.MAX_TAGS:
+        raise ValueError(f"at most {taxonomy.MAX_TAGS} tags")
+    return tags
+
+
+def _partial_date(value):
+    """A creation date as YYYY, YYYY-MM or YYYY-MM-DD (artists often know only the year), not in the future."""
+    value = value.strip()
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
+    if not match:
+        raise ValueError("must be a date like 2024-05-01, 2024-05 or 2024")
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        when = date(year, month, day)
+    except ValueError as error:
+        raise ValueError("must be a real date") from error
+    if when > date.today():
+        raise ValueError("cannot be in the future")
+    return value
+
+
+def _cents(value):
+    if round(value, 2) != value:
+        raise ValueError("has at most two decimal places")
+    return value
+
+
+Tags = Annotated[list[str], BeforeValidator(_tag_list)]
+CreationDate = Annotated[str, AfterValidator(_partial_date)]
+Price = Annotated[float, Field(ge=0, le=1_000_000_000), AfterValidator(_cents)]
+Currency = Annotated[str, BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
+                     _matching(r"[A-Z]{3}", "a three-letter currency code like USD or EUR")]
+
+ARTWORK_SERVER_FIELDS = frozenset({
+    "id", "artist_id", "artist", "image_path", "thumbnail_path", "file_size", "image_width", "image_height",
+    "image_sha256", "image_format", "view_count", "image_view_count", "like_count", "comment_count",
+    "exif", "quality", "quality_score", "palette", "colour_tags", "created_at", "updated_at",
+})
+
+
+class ArtworkFields(Body):
+    """What an artist says about an artwork; PUT takes the same fields as JSON."""
+    server_owned: ClassVar[frozenset] = ARTWORK_SERVER_FIELDS
+    title: Text(200, 1) = None
+    description: Text(5000) | None = None
+    medium: Text(100) | None = None
+    dimensions: Text(100) | None = None
+    creation_date: CreationDate | None = None
+    price: Price | None = None
+    currency: Currency = None
+    # SPEC's update route calls the field "availability"; both names are accepted.
+    availability_status: Literal[artworks.AVAILABILITY] = Field(
+        None, validation_alias=AliasChoices("availability_status", "availability"))
+    category_id: int | None = None
+    tags: Tags = None
+
+
+class UploadFields(ArtworkFields):
+    # Multipart values are text: "12.5" is a price and "3" a category id here.
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class CategoryCreate(Body):
+    server_owned: ClassVar[frozenset] = frozenset({"id", "artwork_count", "created_at", "children"})
+    name: Text(60, 1)
+    description: Text(500) | None = None
+    parent_id: int | None = None
+    # SPEC's name for the parent: an id or a name.
+    parent_category: int | Text(60, 1) | None = None
+    kind: Literal[taxonomy.CATEGORY_KINDS] = "category"
+
+
 # --- Database per request -----------------------------------------------------------------
 
 def get_db():
@@ -532,6 +630,39 @@ def finish_request(response):
 
 def thumbnail_urls(artwork_id):
     return {size: f"/api/artworks/{artwork_id}/thumbnail?size={size}" for size in ("small", "medium", "large")}
+
+
+def artwork_json(artwork, tags, *, detail=False):
+    """An artwork for lists (core metadata, thumbnails) or, with detail, everything about it."""
+    artwork_id = artwork["id"]
+    shaped = {key: artwork[key] for key in ("id", "title", "description", "medium", "dimensions", "creation_date",
+                                            "price", "currency", "availability_status")}
+    shaped["category"] = ({"id": artwork["category_id"], "name": artwork["category_name"]}
+                          if artwork["category_id"] is not None else None)
+    shaped.update(tags)
+    shaped["artist"] = {"id": artwork["artist_id"], "username": artwork["artist_username"],
+                        "artist_name": artwork["artist_name"],
+                        "profile_image_url": artwork["artist_profile_image_url"]}
+    shaped["image"] = ({"url": f"/api/artworks/{artwork_id}/image", "width": artwork["image_width"],
+                        "height": artwork["image_height"], "file_size": artwork["file_size"],
+                        "format": artwork["image_format"], "dominant_colour": artwork["dominant_colour"]}
+                       if artwork["image_sha256"] else None)
+    shaped["thumbnail_urls"] = thumbnail_urls(artwork_id) if artwork["image_sha256"] else None
+    shaped.update({key: artwork[key] for key in ("view_count", "like_count", "comment_count", "created_at",
+                                                 "updated_at")})
+    if detail:
+        conn = get_db()
+        shaped["image_view_count"] = artwork["image_view_count"]
+        shaped["exif"] = artwork["exif"]
+        shaped["palette"] = artworks.palette_of(conn, artwork_id)
+        shaped["quality"] = artwork["quality"] or None
+        shaped["exhibition_history"] = artworks.exhibition_history(conn, artwork_id)
+    return shaped
+
+
+def artworks_json(rows):
+    tags = taxonomy.tags_of(get_db(), [row["id"] for row in rows])
+    return [artwork_json(row, tags[row["id"]]) for row in rows]
 
 
 def settings_json(settings, *, owner):
@@ -699,6 +830,340 @@ def update_artist(artist_id):
     return jsonify(profile_json(get_db(), profiles.get_account(get_db(), user_id), user_id))
 
 
+# --- Routes: artworks ---------------------------------------------------------------------
+
+MAX_BATCH_FILES = 20
+
+
+def media():
+    return MediaStore(current_app.config["MEDIA_DIR"])
+
+
+def viewer_key(user_id):
+    """Who is viewing, for counting views: the account, or a keyed hash of address and browser."""
+    if user_id is not None:
+        return user_id
+    client = f"{request.remote_addr}|{request.headers.get('User-Agent', '')}".encode()
+    return "anon:" + hmac.new(current_app.config["SECRET_KEY"].encode(), client, hashlib.sha256).hexdigest()[:32]
+
+
+def _visible_artwork_or_404(artwork_id, viewer_id):
+    artwork = artworks.get_artwork(get_db(), artwork_id)
+    if artwork is None or not artworks.is_visible(artwork, viewer_id):
+        raise ApiError(404, "No artwork has that id.")  # private works do not exist for others
+    return artwork
+
+
+def _own_artwork(artwork_id):
+    user_id = require_user()
+    artwork = _visible_artwork_or_404(artwork_id, user_id)
+    if artwork["artist_id"] != user_id:
+        raise ApiError(403, "Only the artist can change this artwork.")
+    return artwork
+
+
+def _check_category(category_id, field="category_id"):
+    if category_id is not None and taxonomy.get_category(get_db(), category_id) is None:
+        raise validation_error({field: "must be the id of an existing category"})
+
+
+def _upload_form():
+    """The metadata parts of an upload; empty parts count as not sent."""
+    data = {key: values if key == "tags" and len(values) > 1 else values[0]
+            for key, values in request.form.lists() if any(value.strip() for value in values)}
+    g.json_body = data  # validated() reads the body from here
+    fields = validated(UploadFields)
+    _check_category(fields.category_id)
+    return fields
+
+
+def _title_for(fields, upload, index, count):
+    if fields.title:
+        return fields.title if count == 1 else f"{fields.title} ({index + 1})"
+    stem = Path(upload.filename or "").stem
+    return " ".join(re.sub(r"[_\-.]+", " ", stem).split())[:200] or "Untitled"
+
+
+def _store_one(user_id, upload, fields, index, count):
+    """(artwork id, None) or (None, problem body) for one uploaded file."""
+    values = given(fields)
+    tags = values.pop("tags", [])
+    values["title"] = _title_for(fields, upload, index, count)
+    try:
+        artwork_id = artworks.ingest(get_db(), media(), user_id, upload.read(), values, tags,
+                                     max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+    except imaging.ImageRejected as rejected:
+        return None, {"type": "about:blank", "title": HTTPStatus(rejected.status).phrase,
+                      "status": rejected.status, "detail": str(rejected)}
+    return artwork_id, None
+
+
+def _batch_response(files, results):
+    items = []
+    for index, (upload, (artwork_id, problem)) in enumerate(zip(files, results, strict=True)):
+        entry = {"index": index, "filename": upload.filename, "status": 201 if artwork_id else problem["status"]}
+        if artwork_id:
+            entry["artwork"] = artworks_json([artworks.get_artwork(get_db(), artwork_id)])[0]
+        else:
+            entry["error"] = problem
+        items.append(entry)
+    created = sum(1 for artwork_id, _ in results if artwork_id)
+    body = {"items": items, "total": len(items), "created": created, "failed": len(items) - created}
+    return jsonify(body), 201 if created == len(items) else 207
+
+
+@api.post("/artworks/upload")
+@rate_limit("30 per minute")
+def upload_artworks():
+    user_id = require_user()
+    if profiles.get_account(get_db(), user_id)["account_type"] != "artist":
+        raise ApiError(403, "Only artist accounts can upload artworks.")
+    if request.mimetype != "multipart/form-data":
+        raise ApiError(415, "Upload with Content-Type: multipart/form-data and the image in image_file.")
+    files = request.files.getlist("image_file")
+    if not files:
+        raise validation_error({"image_file": "is required"})
+    if len(files) > MAX_BATCH_FILES:
+        raise validation_error({"image_file": f"at most {MAX_BATCH_FILES} files per request"})
+    fields = _upload_form()
+    results = [_store_one(user_id, upload, fields, index, len(files)) for index, upload in enumerate(files)]
+    if not any(artwork_id for artwork_id, _ in results):
+        statuses = {problem["status"] for _, problem in results}
+        status = statuses.pop() if len(statuses) == 1 else 400
+        detail = results[0][1]["detail"] if len(files) == 1 else f"None of the {len(files)} files was stored."
+        raise ApiError(status, detail, errors={f"image_file[{i}]" if len(files) > 1 else "image_file":
+                                               problem["detail"] for i, (_, problem) in enumerate(results)})
+    if len(files) > 1:
+        return _batch_response(files, results)
+    artwork = artworks.get_artwork(get_db(), results[0][0])
+    response = jsonify(artwork_json(artwork, taxonomy.tags_of(get_db(), [artwork["id"]])[artwork["id"]],
+                                    detail=True))
+    return response, 201, {"Location": f"/api/artworks/{artwork['id']}"}
+
+
+def _date_param(name):
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise validation_error({name: "must be a date like 2026-01-31 or an ISO 8601 time"}) from error
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
+def _price_param(name):
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise validation_error({name: "must be a non-negative number"})
+    return value
+
+
+def _artwork_filters():
+    args = request.args
+    filters = {
+        "artist_id": args.get("artist_id") or None,
+        "medium": args.get("medium", "").strip() or None,
+        "tags": [tag for tag in (taxonomy.normalise_tag(t) for t in args.getlist("tag")) if tag],
+        "colour": query_choice("colour", analysis.COLOUR_NAMES),
+        "availability": query_choice("availability", artworks.AVAILABILITY),
+        "price_min": _price_param("price_min"),
+        "price_max": _price_param("price_max"),
+        "created_after": _date_param("created_after"),
+        "created_before": _date_param("created_before"),
+    }
+    category = args.get("category", "").strip()
+    if category:
+        found = taxonomy.find_category(get_db(), category)
+        # An unknown category matches nothing, like an unknown tag; it is not an error.
+        filters["category_ids"] = artworks_in_category(found)
+    return filters
+
+
+def artworks_in_category(category):
+    return taxonomy.with_descendants(get_db(), category["id"]) if category else []
+
+
+@api.get("/artworks")
+def list_artworks():
+    page, per_page, offset = page_params()
+    sort = query_choice("sort", tuple(artworks.ARTWORK_SORTS), "newest")
+    rows, total = artworks.list_artworks(get_db(), viewer_id=current_user_id(), filters=_artwork_filters(),
+                                         sort=sort, limit=per_page, offset=offset)
+    return list_response(artworks_json(rows), total, page, per_page)
+
+
+@api.get("/artworks/<artwork_id>")
+def get_artwork(artwork_id):
+    viewer_id = current_user_id()
+    artwork = _visible_artwork_or_404(artwork_id, viewer_id)
+    if viewer_id != artwork["artist_id"] and artworks.record_view(get_db(), artwork_id, viewer_key(viewer_id)):
+        artwork["view_count"] += 1
+    tags = taxonomy.tags_of(get_db(), [artwork_id])[artwork_id]
+    return jsonify(artwork_json(artwork, tags, detail=True))
+
+
+@api.put("/artworks/<artwork_id>")
+def update_artwork(artwork_id):
+    _own_artwork(artwork_id)
+    form = validated(ArtworkFields)
+    changes = given(form)
+    tags = changes.pop("tags", None)
+    if "title" in changes and changes["title"] is None:
+        raise validation_error({"title": "cannot be empty"})
+    _check_category(changes.get("category_id"))
+    artworks.update_artwork(get_db(), artwork_id, changes, tags)
+    artwork = artworks.get_artwork(get_db(), artwork_id)
+    return jsonify(artwork_json(artwork, taxonomy.tags_of(get_db(), [artwork_id])[artwork_id], detail=True))
+
+
+@api.delete("/artworks/<artwork_id>")
+def delete_artwork(artwork_id):
+    _own_artwork(artwork_id)
+    artworks.delete_artwork(get_db(), media(), artwork_id)
+    return jsonify({"deleted": True, "id": artwork_id})
+
+
+# --- Routes: artwork images ---------------------------------------------------------------
+
+_FORMAT_ALIASES = {"jpg": "jpeg", "jpeg": "jpeg", "webp": "webp", "png": "png"}
+
+
+def _image_format():
+    """format= wins; otherwise the best of WebP, JPEG and PNG the Accept header allows (JPEG if none)."""
+    asked = request.args.get("format")
+    if asked:
+        if asked.lower() not in _FORMAT_ALIASES:
+            raise validation_error({"format": "must be one of: webp, jpeg, png"})
+        return _FORMAT_ALIASES[asked.lower()]
+    accepted = request.accept_mimetypes
+    if accepted["image/webp"] > 0 and accepted["image/webp"] >= accepted["image/jpeg"]:
+        return "webp"
+    if accepted["image/jpeg"] == 0 and accepted["image/png"] > 0:
+        return "png"
+    return "jpeg"
+
+
+def _watermark_for(artwork, viewer_id):
+    """(Watermark or None, whether the answer depends on who asks)."""
+    asked = request.args.get("watermark")
+    if asked is not None and asked.lower() not in ("true", "false", "1", "0"):
+        raise validation_error({"watermark": "must be true or false"})
+    settings = profiles.get_settings(get_db(), artwork["artist_id"])
+    mark = imaging.Watermark(settings["watermark_text"] or f"© {artwork['artist_name']}",
+                             settings["watermark_opacity"], settings["watermark_position"])
+    owner = viewer_id == artwork["artist_id"]
+    if settings["watermark_enabled"] and not owner:
+        return mark, True  # the artist's protection is not optional for others
+    if asked is not None and asked.lower() in ("true", "1"):
+        return mark, settings["watermark_enabled"]
+    return None, settings["watermark_enabled"]
+
+
+def _serve_rendition(artwork_id, size, *, count_image_view=False):
+    viewer_id = current_user_id()
+    artwork = _visible_artwork_or_404(artwork_id, viewer_id)
+    if not artwork["image_sha256"]:
+        raise ApiError(404, "This artwork has no image.")
+    fmt = _image_format()
+    mark, per_viewer = _watermark_for(artwork, viewer_id)
+    path = artworks.ensure_rendition(get_db(), media(), artwork, size, fmt, mark,
+                                     max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+    if path is None:
+        raise ApiError(404, "No artwork has that id.")
+    response = send_file(media().absolute(path), mimetype=derivatives.FORMATS[fmt], conditional=True,
+                         etag=artworks.rendition_etag(artwork, size, fmt, mark))
+    public = artwork["availability_status"] != "private" and not per_viewer
+    response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-cache"
+    response.vary.add("Accept")
+    if per_viewer:
+        response.vary.add("Cookie")
+    if count_image_view and viewer_id != artwork["artist_id"] and _whole_image_sent(response):
+        artworks.record_view(get_db(), artwork_id, viewer_key(viewer_id), kind="image", window=None)
+    return response
+
+
+def _whole_image_sent(response):
+    """A 200, or a 206 that starts at byte 0; range continuations and 304s are not new views."""
+    if response.status_code == 200:
+        return True
+    return response.status_code == 206 and response.content_range is not None and response.content_range.start == 0
+
+
+@api.get("/artworks/<artwork_id>/image")
+def artwork_image(artwork_id):
+    size = query_choice("size", derivatives.IMAGE_SIZES, "full")
+    return _serve_rendition(artwork_id, size, count_image_view=size == "full")
+
+
+@api.get("/artworks/<artwork_id>/thumbnail")
+def artwork_thumbnail(artwork_id):
+    return _serve_rendition(artwork_id, query_choice("size", derivatives.THUMBNAIL_SIZES, "medium"))
+
+
+# --- Routes: categories and tags ----------------------------------------------------------
+
+@api.get("/categories")
+def list_categories():
+    roots, total = taxonomy.category_tree(get_db(), query_choice("kind", taxonomy.CATEGORY_KINDS))
+    # A tree is answered whole, in one page.
+    return list_response(roots, total, 1, total)
+
+
+@api.post("/categories")
+def create_category():
+    user_id = require_user()
+    if profiles.get_account(get_db(), user_id)["role"] not in ("curator", "admin"):
+        raise ApiError(403, "Only curators and admins can add categories.")
+    form = validated(CategoryCreate)
+    parent = _category_parent(form)
+    try:
+        category = taxonomy.create_category(get_db(), name=form.name, description=form.description,
+                                            parent_id=parent["id"] if parent else None, kind=form.kind)
+    except taxonomy.CategoryNameTaken as taken:
+        raise ApiError(409, f"A category named {form.name!r} exists already.", title="Already exists",
+                       problem="conflict", errors={"name": "is already taken"}) from taken
+    return jsonify({**category, "children": []}), 201
+
+
+def _category_parent(form):
+    if form.parent_id is not None and form.parent_category is not None:
+        raise validation_error({"parent_category": "give parent_id or parent_category, not both"})
+    field = "parent_id" if form.parent_id is not None else "parent_category"
+    wanted = form.parent_id if form.parent_id is not None else form.parent_category
+    if wanted is None:
+        return None
+    parent = taxonomy.find_category(get_db(), wanted)
+    if parent is None:
+        raise validation_error({field: "must be an existing category"})
+    if parent["kind"] != form.kind:
+        raise validation_error({field: f"must be a {form.kind}, like the new one"})
+    return parent
+
+
+TRENDING_PREVIEW = 10
+
+
+@api.get("/tags")
+def list_tags():
+    page, per_page, offset = page_params()
+    sort = query_choice("sort", tuple(taxonomy.TAG_SORTS), "popular")
+    prefix = taxonomy.normalise_tag(request.args.get("q", ""))
+    rows, total = taxonomy.list_tags(get_db(), sort=sort, prefix=prefix, limit=per_page, offset=offset)
+    extra = {}
+    if sort != "trending":  # one call gives a tag cloud and what is rising
+        extra["trending"], _ = taxonomy.list_tags(get_db(), sort="trending", limit=TRENDING_PREVIEW)
+    return list_response(rows, total, page, per_page, **extra)
+
+
 # --- Command line -------------------------------------------------------------------------
 
 @click.command("init-db")
@@ -724,6 +1189,36 @@ def grant_role_command(username, role):
     click.echo(f"{username} is now {role}.")
 
 
+@click.command("import-images")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--artist", "username", required=True, help="Username of the artist who owns the works.")
+@click.option("--availability", type=click.Choice(artworks.AVAILABILITY), default="available", show_default=True)
+@with_appcontext
+def import_images_command(directory, username, availability):
+    """Create one artwork per image file in DIRECTORY (titles come from the file names)."""
+    conn = store.connect(current_app.config["DATABASE"])
+    try:
+        artist = accounts.find_credentials(conn, username)
+        if artist is None:
+            raise click.ClickException(f"no account named {username!r}")
+        paths = sorted(path for path in directory.iterdir() if path.is_file() and not path.name.startswith("."))
+        created, refused = 0, []
+        for path in tqdm(paths, desc="Importing", unit="image"):
+            title = " ".join(re.sub(r"[_\-.]+", " ", path.stem).split())[:200] or "Untitled"
+            try:
+                artworks.ingest(conn, MediaStore(current_app.config["MEDIA_DIR"]), artist["id"], path.read_bytes(),
+                                {"title": title, "availability_status": availability}, [],
+                                max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+                created += 1
+            except imaging.ImageRejected as rejected:
+                refused.append(f"{path.name}: {rejected}")
+    finally:
+        conn.close()
+    for line in refused:
+        click.echo(f"skipped {line}", err=True)
+    click.echo(f"Imported {created} of {len(paths)} files for {username}.")
+
+
 # --- Application factory ------------------------------------------------------------------
 
 def create_app(config=None):
@@ -733,6 +1228,7 @@ def create_app(config=None):
     app.json.sort_keys = False  # keep fields in the order the response shapers give them
     app.config.update(settings)
     app.config["DATABASE"] = settings["DATABASE"] or str(Path(settings["DATA_DIR"]) / "easel.sqlite3")
+    app.config["MEDIA_DIR"] = settings["MEDIA_DIR"] or str(Path(settings["DATA_DIR"]) / "media")
     app.config["CORS_ORIGINS"] = parse_origins(settings["CORS_ORIGINS"])
     app.config["SECRET_KEY"] = settings["SECRET_KEY"] or load_or_create_secret(settings["DATA_DIR"])
     app.config.update(
@@ -753,6 +1249,7 @@ def create_app(config=None):
     app.extensions["easel_dummy_hash"] = generate_password_hash(secrets.token_hex(16),
                                                                 method=settings["PASSWORD_HASH_METHOD"])
     store.initialise(app.config["DATABASE"])
+    imaging.set_pixel_budget(settings["MAX_IMAGE_PIXELS"])
 
     app.register_blueprint(api)
     # always_send=False: no CORS headers on requests that sent no Origin (they are not cross-origin).
@@ -767,6 +1264,7 @@ def create_app(config=None):
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)
     app.cli.add_command(grant_role_command)
+    app.cli.add_command(import_images_command)
     return app
 
 

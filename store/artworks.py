@@ -1,0 +1,284 @@
+"""Artworks: rows, their image files and analysis, listing, views and deletion."""
+
+import json
+from datetime import timedelta
+
+import PIL
+
+import imaging
+from imaging import derivatives
+from store import new_id, taxonomy, transaction, utc_now
+
+AVAILABILITY = ("available", "sold", "exhibition", "private")
+# Columns a create or an update may write; the tuple doubles as the allow-list for building SQL.
+EDITABLE = ("title", "description", "medium", "dimensions", "creation_date", "price", "currency",
+            "availability_status", "category_id")
+PAGE_VIEW_WINDOW = timedelta(minutes=30)
+
+ARTWORK_SORTS = {
+    "newest": "a.created_at DESC, a.id",
+    "oldest": "a.created_at ASC, a.id",
+    "popular": "a.like_count DESC, a.view_count DESC, a.created_at DESC, a.id",
+    "price_asc": "a.price IS NULL, a.price ASC, a.created_at DESC, a.id",
+    "price_desc": "a.price IS NULL, a.price DESC, a.created_at DESC, a.id",
+    "title": "a.title COLLATE NOCASE ASC, a.id",
+}
+
+_COLUMNS = """
+    a.id, a.artist_id, a.title, a.description, a.medium, a.dimensions, a.creation_date, a.price,
+    a.currency, a.availability_status, a.category_id, a.image_path, a.thumbnail_path, a.file_size,
+    a.image_width, a.image_height, a.image_sha256, a.image_format, a.view_count, a.image_view_count,
+    a.like_count, a.comment_count, a.exif, a.quality, a.quality_score, a.created_at, a.updated_at,
+    ar.username AS artist_username, ar.artist_name, ar.profile_image_url AS artist_profile_image_url,
+    c.name AS category_name, c.kind AS category_kind,
+    (SELECT hex FROM artwork_colours ac WHERE ac.artwork_id = a.id AND ac.rank = 1) AS dominant_colour
+"""
+_FROM = """
+    FROM artworks a
+    JOIN artists ar ON ar.id = a.artist_id
+    LEFT JOIN categories c ON c.id = a.category_id
+"""
+
+
+def _artwork(row):
+    if row is None:
+        return None
+    artwork = dict(row)
+    artwork["exif"] = json.loads(artwork["exif"])
+    artwork["quality"] = json.loads(artwork["quality"])
+    return artwork
+
+
+# --- Creating --------------------------------------------------------------------------------
+
+def create_artwork(conn, media, artist_id, fields, tags, processed, data):
+    """Insert an artwork with its analysis and tags, and write its files, all or nothing.
+
+    processed: imaging.process(data); data: the uploaded bytes, kept as the original.
+
+    Files are written inside the write transaction: a concurrent delete of the last artwork
+    sharing these files holds the same lock, so it cannot remove them between our check and
+    our commit. If anything fails, the files this call created are removed again.
+    """
+    artwork_id = new_id()
+    original = media.original(processed.sha256, processed.extension)
+    created = []
+    try:
+        with transaction(conn):
+            _insert_rows(conn, media, artwork_id, artist_id, fields, tags, processed)
+            for path, content in [(original, data), *_rendition_files(media, processed)]:
+                if media.write(path, content):
+                    created.append(path)
+    except BaseException:
+        for path in created:
+            media.remove(path)
+        raise
+    return artwork_id
+
+
+def _rendition_files(media, processed):
+    return [(media.rendition(processed.sha256, f"{size}.{derivatives.EXTENSIONS[fmt]}"), data)
+            for (size, fmt), data in processed.renditions.items()]
+
+
+def _insert_rows(conn, media, artwork_id, artist_id, fields, tags, processed):
+    values = {column: fields.get(column) for column in EDITABLE}
+    values["availability_status"] = values["availability_status"] or "available"
+    values["currency"] = values["currency"] or "USD"
+    conn.execute(
+        f"""
+        INSERT INTO artworks (id, artist_id, {", ".join(EDITABLE)}, image_path, thumbnail_path, file_size,
+                              image_width, image_height, image_sha256, image_format, exif, quality,
+                              quality_score)
+        VALUES (:id, :artist_id, {", ".join(":" + c for c in EDITABLE)}, :image_path, :thumbnail_path,
+                :file_size, :width, :height, :sha, :mime, :exif, :quality, :score)
+        """,
+        {**values, "id": artwork_id, "artist_id": artist_id,
+         "image_path": str(media.original(processed.sha256, processed.extension)),
+         "thumbnail_path": str(media.rendition(processed.sha256, "medium.jpg")), "file_size": processed.file_size,
+         "width": processed.width, "height": processed.height, "sha": processed.sha256, "mime": processed.mime,
+         "exif": json.dumps(processed.exif), "quality": json.dumps(processed.quality),
+         "score": processed.quality["score"]},
+    )
+    hashes = processed.hashes
+    conn.execute(
+        "INSERT INTO image_features (artwork_id, phash, dhash, whash, colorhash, histogram) VALUES (?, ?, ?, ?, ?, ?)",
+        (artwork_id, hashes["phash"], hashes["dhash"], hashes["whash"], hashes["colorhash"],
+         processed.histogram.astype("<f4").tobytes()))
+    conn.executemany(
+        "INSERT INTO artwork_colours (artwork_id, rank, hex, share, name) VALUES (?, ?, ?, ?, ?)",
+        [(artwork_id, rank, c["hex"], c["share"], c["name"]) for rank, c in enumerate(processed.palette, 1)])
+    taxonomy.set_tags(conn, artwork_id, tags, source="artist")
+    taxonomy.set_tags(conn, artwork_id, processed.colour_tags, source="colour")
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+def get_artwork(conn, artwork_id):
+    return _artwork(conn.execute(f"SELECT {_COLUMNS} {_FROM} WHERE a.id = ?", (artwork_id,)).fetchone())
+
+
+def is_visible(artwork, viewer_id):
+    return artwork["availability_status"] != "private" or artwork["artist_id"] == viewer_id
+
+
+def palette_of(conn, artwork_id):
+    return [dict(row) for row in conn.execute(
+        "SELECT hex, share, name FROM artwork_colours WHERE artwork_id = ? ORDER BY rank", (artwork_id,))]
+
+
+def exhibition_history(conn, artwork_id):
+    """Exhibitions this artwork was submitted to, most recent first."""
+    return [dict(row) for row in conn.execute(
+        """
+        SELECT e.id AS exhibition_id, e.title, e.location, e.exhibition_start, e.exhibition_end,
+               s.status, s.submitted_at
+        FROM exhibition_submissions s
+        JOIN exhibitions e ON e.id = s.exhibition_id
+        WHERE EXISTS (SELECT 1 FROM json_each(s.artwork_ids) j WHERE j.value = ?)
+        ORDER BY s.submitted_at DESC
+        """, (artwork_id,))]
+
+
+def list_artworks(conn, *, viewer_id, filters, sort="newest", limit=20, offset=0):
+    """A page of artworks the viewer may see, and how many match in all.
+
+    filters: artist_id, category_ids, medium, tags (all must match), colour, price_min,
+    price_max, availability, created_after (inclusive), created_before (exclusive).
+    """
+    where, params = _filter_sql(viewer_id, filters)
+    sql_where = " AND ".join(where)
+    total = conn.execute(f"SELECT count(*) FROM artworks a WHERE {sql_where}", params).fetchone()[0]
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} {_FROM} WHERE {sql_where} ORDER BY {ARTWORK_SORTS[sort]} LIMIT :limit OFFSET :offset",
+        {**params, "limit": limit, "offset": offset})
+    return [_artwork(row) for row in rows], total
+
+
+def _filter_sql(viewer_id, f):
+    where = ["(a.availability_status <> 'private' OR a.artist_id = :viewer)"]
+    params = {"viewer": viewer_id}
+    simple = {
+        "artist_id": "a.artist_id = :artist_id",
+        "medium": "a.medium = :medium COLLATE NOCASE",
+        "price_min": "a.price >= :price_min",
+        "price_max": "a.price <= :price_max",
+        "availability": "a.availability_status = :availability",
+        "created_after": "a.created_at >= :created_after",
+        "created_before": "a.created_at < :created_before",
+        "colour": "EXISTS (SELECT 1 FROM artwork_tags at JOIN tags t ON t.id = at.tag_id "
+                  "WHERE at.artwork_id = a.id AND at.source = 'colour' AND t.name = :colour)",
+    }
+    for key, clause in simple.items():
+        if f.get(key) is not None:
+            where.append(clause)
+            params[key] = f[key]
+    if f.get("category_ids") is not None:
+        marks = ", ".join(f":category_{i}" for i in range(len(f["category_ids"])))
+        where.append(f"a.category_id IN ({marks})")
+        params.update({f"category_{i}": value for i, value in enumerate(f["category_ids"])})
+    for i, tag in enumerate(f.get("tags") or []):
+        where.append(f"EXISTS (SELECT 1 FROM artwork_tags at JOIN tags t ON t.id = at.tag_id "
+                     f"WHERE at.artwork_id = a.id AND t.name = :tag_{i})")
+        params[f"tag_{i}"] = tag
+    return where, params
+
+
+# --- Changing --------------------------------------------------------------------------------
+
+def update_artwork(conn, artwork_id, fields, tags=None):
+    """Write the given columns (and replace the artist's tags when `tags` is not None)."""
+    columns = [column for column in fields if column in EDITABLE]
+    with transaction(conn):
+        if columns:
+            assignments = ", ".join(f"{column} = :{column}" for column in columns)
+            conn.execute(f"UPDATE artworks SET {assignments}, updated_at = :now WHERE id = :id",
+                         {**{c: fields[c] for c in columns}, "now": utc_now(), "id": artwork_id})
+        if tags is not None:
+            taxonomy.set_tags(conn, artwork_id, tags, source="artist")
+            conn.execute("UPDATE artworks SET updated_at = ? WHERE id = ?", (utc_now(), artwork_id))
+
+
+def delete_artwork(conn, media, artwork_id):
+    """Delete the artwork, everything that hangs off it, and its files unless another artwork shares them.
+
+    Likes, comments, tag links, gallery links, analysis rows and views go by ON DELETE CASCADE
+    (counters follow by trigger); tags left unused and the id inside exhibition submissions
+    are removed here. Files are removed inside the transaction: see create_artwork().
+    """
+    with transaction(conn):
+        row = conn.execute("SELECT image_sha256, image_path FROM artworks WHERE id = ?", (artwork_id,)).fetchone()
+        if row is None:
+            return False
+        tag_ids = [r[0] for r in conn.execute("SELECT tag_id FROM artwork_tags WHERE artwork_id = ?", (artwork_id,))]
+        conn.execute("DELETE FROM artworks WHERE id = ?", (artwork_id,))
+        taxonomy.drop_unused_tags(conn, tag_ids)
+        conn.execute(
+            """
+            UPDATE exhibition_submissions
+            SET artwork_ids = (SELECT json_group_array(j.value) FROM json_each(artwork_ids) j WHERE j.value <> :id)
+            WHERE EXISTS (SELECT 1 FROM json_each(artwork_ids) j WHERE j.value = :id)
+            """, {"id": artwork_id})
+        sha = row["image_sha256"]
+        if sha and not image_in_use(conn, sha):
+            media.remove_image(sha, row["image_path"].rsplit(".", 1)[-1])
+    return True
+
+
+def image_in_use(conn, sha256):
+    return conn.execute("SELECT 1 FROM artworks WHERE image_sha256 = ? LIMIT 1", (sha256,)).fetchone() is not None
+
+
+# --- Views -----------------------------------------------------------------------------------
+
+def record_view(conn, artwork_id, viewer_key, kind="page", window=PAGE_VIEW_WINDOW):
+    """Count a view unless this viewer's last one of this kind is within `window` (None: always count).
+
+    One statement, so two concurrent requests from one viewer cannot both pass the check.
+    """
+    since = utc_now(-window) if window else None
+    cursor = conn.execute(
+        """
+        INSERT INTO artwork_views (artwork_id, viewer_key, kind)
+        SELECT :artwork_id, :viewer, :kind
+        WHERE :since IS NULL OR NOT EXISTS (
+            SELECT 1 FROM artwork_views
+            WHERE artwork_id = :artwork_id AND viewer_key = :viewer AND kind = :kind AND viewed_at >= :since)
+        """, {"artwork_id": artwork_id, "viewer": viewer_key, "kind": kind, "since": since})
+    return cursor.rowcount == 1
+
+
+# --- Renditions ------------------------------------------------------------------------------
+
+def rendition_name(size, fmt, mark=None):
+    suffix = f"-wm-{mark.key()}" if mark is not None else ""
+    return f"{size}{suffix}.{derivatives.EXTENSIONS[fmt]}"
+
+
+def ensure_rendition(conn, media, artwork, size, fmt, mark=None, max_pixels=imaging.DEFAULT_MAX_PIXELS):
+    """The relative path of a rendition, rendering and keeping it on first request."""
+    path = media.rendition(artwork["image_sha256"], rendition_name(size, fmt, mark))
+    if not media.exists(path):
+        data = imaging.render(media.read(artwork["image_path"]), size, fmt, mark=mark, max_pixels=max_pixels)
+        media.write(path, data)
+        if not image_in_use(conn, artwork["image_sha256"]):
+            media.remove_image(artwork["image_sha256"], artwork["image_path"].rsplit(".", 1)[-1])
+            return None  # deleted while we rendered: leave no file behind
+    return path
+
+
+# --- Ingest ----------------------------------------------------------------------------------
+
+def ingest(conn, media, artist_id, data, fields, tags, max_pixels=imaging.DEFAULT_MAX_PIXELS):
+    """Run the image pipeline on `data` and store the artwork; the upload route and the import
+    command share it. Raises imaging.ImageRejected for a file we do not accept."""
+    if not data:
+        raise imaging.ImageRejected("The file is empty.")
+    processed = imaging.process(data, max_pixels=max_pixels)
+    return create_artwork(conn, media, artist_id, fields, tags, processed, data)
+
+
+def rendition_etag(artwork, size, fmt, mark=None):
+    """Strong: a rendition's bytes never change once written, and the Pillow version is part of
+    the name so that renditions re-made by another encoder version get a new tag."""
+    return f"{artwork['image_sha256'][:24]}-{rendition_name(size, fmt, mark)}-pil{PIL.__version__}"
