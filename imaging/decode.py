@@ -113,8 +113,11 @@ def open_checked(data, max_pixels=DEFAULT_MAX_PIXELS):
     width, height = image.size
     if width < 1 or height < 1:
         raise CorruptImage("The image has no pixels.")
-    if width * height > max_pixels:
-        raise TooManyPixels(f"The image is {width}x{height}; at most {max_pixels:,} pixels are allowed.")
+    # Pillow's own limit too, in case its warning was not turned into an error (warning filters
+    # are process-wide and test runners reset them).
+    limit = min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)
+    if width * height > limit:
+        raise TooManyPixels(f"The image is {width}x{height}; at most {limit:,} pixels are allowed.")
     return image, mime, extension
 
 

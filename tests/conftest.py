@@ -1,5 +1,6 @@
 """Fixtures: every test gets its own data directory with a real SQLite file."""
 
+import io
 import itertools
 import sqlite3
 import sys
@@ -106,3 +107,37 @@ def assert_problem(response, status):
     assert {"type", "title", "status", "detail"} <= set(body)
     assert body["status"] == status
     return body
+
+
+# --- Images, made with Pillow ---------------------------------------------------------------
+
+def image_bytes(fmt="JPEG", size=(64, 48), colour=(200, 30, 30), mode="RGB", **save):
+    """A real encoded image: a flat colour with a darker square, so it has an edge and two tones."""
+    from PIL import Image, ImageDraw  # imported here: conftest must load even before deps install
+
+    image = Image.new(mode, size, colour)
+    ImageDraw.Draw(image).rectangle((size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2),
+                                    fill=tuple(int(c * 0.4) for c in colour) if isinstance(colour, tuple) else 0)
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **save)
+    return buffer.getvalue()
+
+
+def upload(client, *files, **fields):
+    """POST /api/artworks/upload with (bytes, filename) files and form fields; returns the response."""
+    data = {key: value for key, value in fields.items()}
+    data["image_file"] = [(io.BytesIO(content), name) for content, name in files]
+    return client.post("/api/artworks/upload", data=data, content_type="multipart/form-data")
+
+
+def upload_ok(client, content=None, name="work.jpg", **fields):
+    response = upload(client, (content or image_bytes(), name), **fields)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+@pytest.fixture
+def artist(app):
+    """A signed-in artist's client and account."""
+    new_client = app.test_client()
+    return new_client, register(new_client)
