@@ -115,3 +115,51 @@ def test_flask_cli_finds_the_app(tmp_path):
                             text=True, env={**os.environ, "DATA_DIR": str(tmp_path / "data")}, timeout=60)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "easel.sqlite3").exists()
+
+
+def multipart(fields, files):
+    """(body, content type) for form fields and (field, filename, bytes) files."""
+    boundary = "easel-e2e-boundary"
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, filename, content in files:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_upload_serve_and_delete_an_image_over_http(tmp_path):
+    from tests.conftest import image_bytes
+
+    data_dir = tmp_path / "data"
+    server = Server(COMMANDS["gunicorn app:app"], data_dir).start()
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        status, headers, _ = server.call("POST", "/api/auth/register", {
+            "username": "hiroshige", "email": "hiroshige@example.com", "password": "sudden shower",
+            "artist_name": "Utagawa Hiroshige"})
+        cookie = headers["Set-Cookie"].split(";")[0]
+        body, content_type = multipart({"title": "Ohashi", "tags": "rain, bridge"},
+                                       [("image_file", "ohashi.jpg", image_bytes(size=(1600, 1200)))])
+        request = urllib.request.Request(f"{base}/api/artworks/upload", data=body, method="POST",
+                                         headers={"Content-Type": content_type, "Cookie": cookie})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 201
+            artwork = json.loads(response.read())
+        assert artwork["tags"] == ["bridge", "rain"] and artwork["image"]["width"] == 1600
+
+        thumbnail = urllib.request.Request(base + artwork["thumbnail_urls"]["medium"], headers={"Accept": "image/webp"})
+        with urllib.request.urlopen(thumbnail, timeout=10) as response:
+            assert response.headers["Content-Type"] == "image/webp" and response.read()[8:12] == b"WEBP"
+            etag = response.headers["ETag"]
+        thumbnail.add_header("If-None-Match", etag)
+        with pytest.raises(urllib.error.HTTPError) as not_modified:
+            urllib.request.urlopen(thumbnail, timeout=10)
+        assert not_modified.value.code == 304
+
+        status, _, _ = server.call("DELETE", f"/api/artworks/{artwork['id']}", cookie=cookie)
+        assert status == 200
+    finally:
+        server.stop()
+    assert [path for path in (data_dir / "media").rglob("*") if path.is_file()] == []
