@@ -214,13 +214,13 @@ def _error_message(item):
     return _PYDANTIC_MESSAGES.get(item["type"], item["msg"])
 
 
-def validated(model):
-    """Validate the JSON body against `model`, reporting every bad field at once.
+def validated(model, data=None):
+    """Validate `data` (by default the JSON body) against `model`, reporting every bad field at once.
 
     Server-owned fields (ids, counts, owners, roles) are refused by name rather than as unknown,
     so a client learns it may not set them.
     """
-    data = json_body()
+    data = json_body() if data is None else data
     errors = {field: "is set by the server and cannot be written" for field in data if field in model.server_owned}
     try:
         result = model.model_validate({k: v for k, v in data.items() if k not in errors})
@@ -871,8 +871,7 @@ def _upload_form():
     """The metadata parts of an upload; empty parts count as not sent."""
     data = {key: values if key == "tags" and len(values) > 1 else values[0]
             for key, values in request.form.lists() if any(value.strip() for value in values)}
-    g.json_body = data  # validated() reads the body from here
-    fields = validated(UploadFields)
+    fields = validated(UploadFields, data)
     _check_category(fields.category_id)
     return fields
 
@@ -1098,13 +1097,16 @@ def _whole_image_sent(response):
     return response.status_code == 206 and response.content_range is not None and response.content_range.start == 0
 
 
+# A gallery page shows dozens of thumbnails at once: images get a far larger allowance.
 @api.get("/artworks/<artwork_id>/image")
+@rate_limit("3000 per minute")
 def artwork_image(artwork_id):
     size = query_choice("size", derivatives.IMAGE_SIZES, "full")
     return _serve_rendition(artwork_id, size, count_image_view=size == "full")
 
 
 @api.get("/artworks/<artwork_id>/thumbnail")
+@rate_limit("3000 per minute")
 def artwork_thumbnail(artwork_id):
     return _serve_rendition(artwork_id, query_choice("size", derivatives.THUMBNAIL_SIZES, "medium"))
 

@@ -180,3 +180,15 @@ def test_oriented_photos_come_out_upright(app):
     for name in ("photo_Landscape_3.jpg", "photo_Landscape_6.jpg", "photo_Landscape_8.jpg"):
         artwork = upload_ok(client, (ODDITIES / name).read_bytes(), name)
         assert (artwork["image"]["width"], artwork["image"]["height"]) == (600, 450), name
+
+
+def test_images_have_their_own_larger_rate_limit(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="3 per minute")
+    client = app.test_client()
+    register(client)
+    artwork = upload_ok(client)
+    for _ in range(5):  # beyond the default, within the image allowance
+        assert client.get(f"/api/artworks/{artwork['id']}/thumbnail").status_code == 200
+    for _ in range(4):  # the default allows 3
+        last = client.get("/api/artworks")
+    assert_problem(last, 429)
