@@ -660,6 +660,10 @@ def artwork_json(artwork, tags, *, detail=False):
     return shaped
 
 
+def artwork_detail_json(artwork):
+    return artwork_json(artwork, taxonomy.tags_of(get_db(), [artwork["id"]])[artwork["id"]], detail=True)
+
+
 def artworks_json(rows):
     tags = taxonomy.tags_of(get_db(), [row["id"] for row in rows])
     return [artwork_json(row, tags[row["id"]]) for row in rows]
@@ -879,8 +883,7 @@ def _upload_form():
 def _title_for(fields, upload, index, count):
     if fields.title:
         return fields.title if count == 1 else f"{fields.title} ({index + 1})"
-    stem = Path(upload.filename or "").stem
-    return " ".join(re.sub(r"[_\-.]+", " ", stem).split())[:200] or "Untitled"
+    return artworks.title_from_filename(upload.filename)
 
 
 def _store_one(user_id, upload, fields, index, count):
@@ -935,9 +938,7 @@ def upload_artworks():
     if len(files) > 1:
         return _batch_response(files, results)
     artwork = artworks.get_artwork(get_db(), results[0][0])
-    response = jsonify(artwork_json(artwork, taxonomy.tags_of(get_db(), [artwork["id"]])[artwork["id"]],
-                                    detail=True))
-    return response, 201, {"Location": f"/api/artworks/{artwork['id']}"}
+    return jsonify(artwork_detail_json(artwork)), 201, {"Location": f"/api/artworks/{artwork['id']}"}
 
 
 def _date_param(name):
@@ -1006,8 +1007,7 @@ def get_artwork(artwork_id):
     artwork = _visible_artwork_or_404(artwork_id, viewer_id)
     if viewer_id != artwork["artist_id"] and artworks.record_view(get_db(), artwork_id, viewer_key(viewer_id)):
         artwork["view_count"] += 1
-    tags = taxonomy.tags_of(get_db(), [artwork_id])[artwork_id]
-    return jsonify(artwork_json(artwork, tags, detail=True))
+    return jsonify(artwork_detail_json(artwork))
 
 
 @api.put("/artworks/<artwork_id>")
@@ -1021,7 +1021,7 @@ def update_artwork(artwork_id):
     _check_category(changes.get("category_id"))
     artworks.update_artwork(get_db(), artwork_id, changes, tags)
     artwork = artworks.get_artwork(get_db(), artwork_id)
-    return jsonify(artwork_json(artwork, taxonomy.tags_of(get_db(), [artwork_id])[artwork_id], detail=True))
+    return jsonify(artwork_detail_json(artwork))
 
 
 @api.delete("/artworks/<artwork_id>")
@@ -1206,7 +1206,7 @@ def import_images_command(directory, username, availability):
         paths = sorted(path for path in directory.iterdir() if path.is_file() and not path.name.startswith("."))
         created, refused = 0, []
         for path in tqdm(paths, desc="Importing", unit="image"):
-            title = " ".join(re.sub(r"[_\-.]+", " ", path.stem).split())[:200] or "Untitled"
+            title = artworks.title_from_filename(path.name)
             try:
                 artworks.ingest(conn, MediaStore(current_app.config["MEDIA_DIR"]), artist["id"], path.read_bytes(),
                                 {"title": title, "availability_status": availability}, [],

@@ -1,7 +1,9 @@
 """Artworks: rows, their image files and analysis, listing, views and deletion."""
 
 import json
+import re
 from datetime import timedelta
+from pathlib import PurePath
 
 import PIL
 
@@ -282,3 +284,9 @@ def rendition_etag(artwork, size, fmt, mark=None):
     """Strong: a rendition's bytes never change once written, and the Pillow version is part of
     the name so that renditions re-made by another encoder version get a new tag."""
     return f"{artwork['image_sha256'][:24]}-{rendition_name(size, fmt, mark)}-pil{PIL.__version__}"
+
+
+def title_from_filename(filename):
+    """'blue_horses-1911.png' -> 'blue horses 1911': a title until the artist gives one."""
+    stem = PurePath(filename or "").stem
+    return " ".join(re.sub(r"[_\-.]+", " ", stem).split())[:200] or "Untitled"
