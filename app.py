@@ -1159,10 +1159,12 @@ def list_tags():
     page, per_page, offset = page_params()
     sort = query_choice("sort", tuple(taxonomy.TAG_SORTS), "popular")
     prefix = taxonomy.normalise_tag(request.args.get("q", ""))
-    rows, total = taxonomy.list_tags(get_db(), sort=sort, prefix=prefix, limit=per_page, offset=offset)
+    usage = taxonomy.tag_usage(get_db(), prefix=prefix)
+    ranked = taxonomy.rank_tags(usage, sort)
     extra = {}
     if sort != "trending":  # one call gives a tag cloud and what is rising
-        extra["trending"], _ = taxonomy.list_tags(get_db(), sort="trending", limit=TRENDING_PREVIEW)
+        extra["trending"] = taxonomy.rank_tags(usage, "trending")[:TRENDING_PREVIEW]
+    rows, total = ranked[offset: offset + per_page], len(ranked)
     return list_response(rows, total, page, per_page, **extra)
 
 

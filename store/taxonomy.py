@@ -123,51 +123,41 @@ def tags_of(conn, artwork_ids):
     return result
 
 
+def tag_usage(conn, *, prefix=None, days=7):
+    """Every tag public works use, with its usage, in one pass over the taggings.
+
+    Private artworks neither count nor reveal their tags. recent_uses and previous_uses count
+    taggings in the last `days` and the `days` before; growth is (recent + 1) / (previous + 1),
+    so a tag going from 0 to 5 outranks one going from 100 to 104. One pass serves every sort
+    (see rank_tags), so the tags route computes it once for its page and its trending preview.
+    """
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") if prefix else None
+    rows = conn.execute(
+        """
+        SELECT t.id, t.name, count(*) AS usage_count,
+               sum(at.tagged_at >= :since AND at.tagged_at <= :now) AS recent_uses,
+               sum(at.tagged_at >= :before AND at.tagged_at < :since) AS previous_uses
+        FROM tags t
+        JOIN artwork_tags at ON at.tag_id = t.id
+        JOIN artworks a ON a.id = at.artwork_id AND a.availability_status <> 'private'
+        WHERE :prefix IS NULL OR t.name LIKE :prefix || '%' ESCAPE '\\'
+        GROUP BY t.id
+        """,
+        {"since": utc_now(-timedelta(days=days)), "before": utc_now(-timedelta(days=2 * days)),
+         "now": utc_now(), "prefix": escaped})
+    return [{**dict(row), "growth": round((row["recent_uses"] + 1) / (row["previous_uses"] + 1), 3)}
+            for row in rows]
+
+
 TAG_SORTS = {
-    "popular": "usage_count DESC, name",
-    "name": "name",
-    "trending": "growth DESC, recent_uses DESC, usage_count DESC, name",
+    "popular": lambda tag: (-tag["usage_count"], tag["name"]),
+    "name": lambda tag: tag["name"],
+    "trending": lambda tag: (-tag["growth"], -tag["recent_uses"], -tag["usage_count"], tag["name"]),
 }
 
 
-def list_tags(conn, *, sort="popular", prefix=None, limit=20, offset=0, days=7):
-    """Tags with their public usage (private artworks are not counted, nor shown by their tags).
-
-    recent_uses and previous_uses count taggings in the last `days` and the `days` before;
-    growth is (recent + 1) / (previous + 1), so a tag going from 0 to 5 outranks one going from
-    100 to 104. Trending lists only tags used more recently than before.
-    """
-    now = utc_now()
-    since, before = utc_now(-timedelta(days=days)), utc_now(-timedelta(days=2 * days))
-    trending = "AND recent_uses > previous_uses" if sort == "trending" else ""
-    sql = f"""
-        WITH usage AS (
-            SELECT t.id, t.name, count(*) AS usage_count,
-                   sum(at.tagged_at >= :since AND at.tagged_at <= :now) AS recent_uses,
-                   sum(at.tagged_at >= :before AND at.tagged_at < :since) AS previous_uses
-            FROM tags t
-            JOIN artwork_tags at ON at.tag_id = t.id
-            JOIN artworks a ON a.id = at.artwork_id AND a.availability_status <> 'private'
-            WHERE :prefix IS NULL OR t.name LIKE :prefix || '%' ESCAPE '\\'
-            GROUP BY t.id
-        )
-        SELECT id, name, usage_count, recent_uses, previous_uses,
-               round((recent_uses + 1.0) / (previous_uses + 1.0), 3) AS growth,
-               count(*) OVER () AS total
-        FROM usage WHERE 1 {trending}
-        ORDER BY {TAG_SORTS[sort]}
-        LIMIT :limit OFFSET :offset
-    """
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") if prefix else None
-    rows = [dict(row) for row in conn.execute(sql, {"since": since, "before": before, "now": now,
-                                                    "prefix": escaped, "limit": limit, "offset": offset})]
-    total = rows[0]["total"] if rows else _count_tags(conn, sql, since, before, now, escaped)
-    for row in rows:
-        del row["total"]
-    return rows, total
-
-
-def _count_tags(conn, sql, since, before, now, prefix):
-    """The total when the requested page is past the end (the window count came back empty)."""
-    counted = f"SELECT count(*) FROM ({sql.split('LIMIT')[0]})"
-    return conn.execute(counted, {"since": since, "before": before, "now": now, "prefix": prefix}).fetchone()[0]
+def rank_tags(usage, sort="popular"):
+    """tag_usage() rows in `sort` order; trending keeps only tags used more than the period before."""
+    if sort == "trending":
+        usage = [tag for tag in usage if tag["recent_uses"] > tag["previous_uses"]]
+    return sorted(usage, key=TAG_SORTS[sort])

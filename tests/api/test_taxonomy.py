@@ -88,7 +88,9 @@ def test_popular_tags_count_public_works_only(app, artist):
     assert ("red", 2) in names  # the colour tags of the two public works
     assert "secret-project" not in {tag["name"] for tag in body["items"]}
     assert "trending" in body and body["page"] == 1
-    assert [t["name"] for t in app.test_client().get("/api/tags?q=Ni").get_json()["items"]] == ["night"]
+    narrowed = app.test_client().get("/api/tags?q=Ni").get_json()
+    assert [t["name"] for t in narrowed["items"]] == ["night"]
+    assert [t["name"] for t in narrowed["trending"]] == ["night"]  # the preview follows q too
     assert [t["name"] for t in app.test_client().get("/api/tags?q=%25").get_json()["items"]] == []
 
 
