@@ -984,12 +984,8 @@ def _artwork_filters():
     if category:
         found = taxonomy.find_category(get_db(), category)
         # An unknown category matches nothing, like an unknown tag; it is not an error.
-        filters["category_ids"] = artworks_in_category(found)
+        filters["category_ids"] = taxonomy.with_descendants(get_db(), found["id"]) if found else []
     return filters
-
-
-def artworks_in_category(category):
-    return taxonomy.with_descendants(get_db(), category["id"]) if category else []
 
 
 @api.get("/artworks")

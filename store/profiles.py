@@ -2,11 +2,13 @@
 
 import json
 
+from imaging import watermark
 from store import transaction, utc_now
 
 THEMES = ("minimal", "classic", "dark", "bold", "editorial", "monochrome")
 LAYOUTS = ("grid", "masonry", "slideshow")
-WATERMARK_POSITIONS = ("top-left", "top-right", "bottom-left", "bottom-right", "center", "tiled")
+# The positions the watermark engine knows how to draw.
+WATERMARK_POSITIONS = watermark.POSITIONS
 
 _ACCOUNT_COLUMNS = (
     "id, username, email, artist_name, bio, location, specialties, social_links, contact_info, "
