@@ -223,7 +223,7 @@ def delete_artwork(conn, media, artwork_id):
             """, {"id": artwork_id})
         sha = row["image_sha256"]
         if sha and not image_in_use(conn, sha):
-            media.remove_image(sha, row["image_path"].rsplit(".", 1)[-1])
+            media.remove_image(sha, row["image_path"])
     return True
 
 
@@ -264,7 +264,7 @@ def ensure_rendition(conn, media, artwork, size, fmt, mark=None, max_pixels=imag
         data = imaging.render(media.read(artwork["image_path"]), size, fmt, mark=mark, max_pixels=max_pixels)
         media.write(path, data)
         if not image_in_use(conn, artwork["image_sha256"]):
-            media.remove_image(artwork["image_sha256"], artwork["image_path"].rsplit(".", 1)[-1])
+            media.remove_image(artwork["image_sha256"], artwork["image_path"])
             return None  # deleted while we rendered: leave no file behind
     return path
 

@@ -68,9 +68,9 @@ class MediaStore:
     def remove(self, relative):
         (self.root / relative).unlink(missing_ok=True)
 
-    def remove_image(self, sha256, extension):
-        """The original and every rendition of one image."""
-        self.remove(self.original(sha256, extension))
+    def remove_image(self, sha256, original):
+        """The original (its relative path, as rows keep it) and every rendition of one image."""
+        self.remove(original)
         shutil.rmtree(self.root / "derived" / sha256[:2] / sha256, ignore_errors=True)
         for folder in (self.root / "originals" / sha256[:2], self.root / "derived" / sha256[:2]):
             _remove_if_empty(folder)
