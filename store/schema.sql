@@ -125,7 +125,8 @@ CREATE TABLE artworks (
     image_view_count    INTEGER NOT NULL DEFAULT 0 CHECK (image_view_count >= 0),
     exif                TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(exif) AND json_type(exif) = 'object'),
     quality             TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(quality) AND json_type(quality) = 'object'),
-    quality_score       REAL CHECK (quality_score IS NULL OR quality_score BETWEEN 0 AND 1)
+    quality_score       REAL CHECK (quality_score IS NULL OR quality_score BETWEEN 0 AND 1),
+    share_count         INTEGER NOT NULL DEFAULT 0 CHECK (share_count >= 0)
 );
 CREATE INDEX artworks_artist_id_created_at ON artworks (artist_id, created_at);
 CREATE INDEX artworks_category_id ON artworks (category_id);
@@ -240,11 +241,18 @@ CREATE TABLE artwork_comments (
     commenter_id        TEXT REFERENCES artists (id) ON DELETE SET NULL,
     comment_text        TEXT NOT NULL CHECK (length(comment_text) BETWEEN 1 AND 2000),
     parent_comment_id   TEXT REFERENCES artwork_comments (id) ON DELETE CASCADE,
-    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    -- 0 for a comment on the artwork, 1..5 for replies (deeper replies attach higher up).
+    depth               INTEGER NOT NULL DEFAULT 0 CHECK (depth BETWEEN 0 AND 5),
+    -- The root of the thread (its own id for a root), so a page of threads is read in one query.
+    thread_id           TEXT,
+    -- A deleted comment that still has replies stays as a shell, its text erased.
+    deleted_at          TEXT
 );
 CREATE INDEX artwork_comments_artwork_created_at ON artwork_comments (artwork_id, created_at);
 CREATE INDEX artwork_comments_parent_comment_id ON artwork_comments (parent_comment_id);
 CREATE INDEX artwork_comments_commenter_id ON artwork_comments (commenter_id);
+CREATE INDEX artwork_comments_thread_id ON artwork_comments (thread_id, created_at);
 
 CREATE TABLE artist_follows (
     follower_id         TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
@@ -254,6 +262,46 @@ CREATE TABLE artist_follows (
     CHECK (follower_id <> following_id)
 );
 CREATE INDEX artist_follows_following_id ON artist_follows (following_id, followed_at);
+-- Whom someone follows, most recent first (the PRIMARY KEY serves lookups, not this order).
+CREATE INDEX artist_follows_follower_id ON artist_follows (follower_id, followed_at);
+
+-- One row per counted share. viewer_key is the account id, or a hash of address and user agent,
+-- so that one visitor pressing a share button repeatedly counts once per channel and window.
+CREATE TABLE artwork_shares (
+    id                  INTEGER PRIMARY KEY,
+    artwork_id          TEXT NOT NULL REFERENCES artworks (id) ON DELETE CASCADE,
+    user_id             TEXT REFERENCES artists (id) ON DELETE SET NULL,
+    viewer_key          TEXT NOT NULL,
+    channel             TEXT NOT NULL CHECK (channel IN ('x', 'facebook', 'linkedin', 'pinterest', 'reddit',
+                                                         'whatsapp', 'telegram', 'email', 'link', 'embed',
+                                                         'other')),
+    shared_at           TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX artwork_shares_artwork_viewer ON artwork_shares (artwork_id, viewer_key, channel, shared_at);
+CREATE INDEX artwork_shares_shared_at ON artwork_shares (shared_at);
+CREATE INDEX artwork_shares_user_id ON artwork_shares (user_id);
+
+-- kind names what happened; actor_id who did it (NULL for the system, as for copy alerts);
+-- artwork_id and comment_id what it is about; subject_id a row of another table for kinds that
+-- need one (a commission, a submission, a copy alert). A notification disappears with its subject.
+CREATE TABLE notifications (
+    id                  TEXT PRIMARY KEY,
+    recipient_id        TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    kind                TEXT NOT NULL CHECK (kind IN ('like', 'comment', 'reply', 'follow', 'commission',
+                                                      'exhibition', 'copy_alert')),
+    actor_id            TEXT REFERENCES artists (id) ON DELETE CASCADE,
+    artwork_id          TEXT REFERENCES artworks (id) ON DELETE CASCADE,
+    comment_id          TEXT REFERENCES artwork_comments (id) ON DELETE CASCADE,
+    subject_id          TEXT,
+    data                TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(data) AND json_type(data) = 'object'),
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    read_at             TEXT
+);
+-- Serves "unread first, newest first" and the unread count without sorting.
+CREATE INDEX notifications_recipient_inbox ON notifications (recipient_id, read_at IS NOT NULL, created_at);
+CREATE INDEX notifications_actor_id ON notifications (actor_id);
+CREATE INDEX notifications_artwork_id ON notifications (artwork_id);
+CREATE INDEX notifications_comment_id ON notifications (comment_id);
 
 -- Exhibitions and commissions -----------------------------------------------------------
 
@@ -358,8 +406,24 @@ CREATE TRIGGER artwork_comments_count_insert AFTER INSERT ON artwork_comments BE
     UPDATE artworks SET comment_count = comment_count + 1 WHERE id = NEW.artwork_id;
 END;
 
-CREATE TRIGGER artwork_comments_count_delete AFTER DELETE ON artwork_comments BEGIN
+-- comment_count counts the comments people can read: a soft-deleted one stops counting when it is
+-- deleted, and must not be subtracted a second time when its empty shell is removed later.
+CREATE TRIGGER artwork_comments_count_delete AFTER DELETE ON artwork_comments
+WHEN OLD.deleted_at IS NULL BEGIN
     UPDATE artworks SET comment_count = comment_count - 1 WHERE id = OLD.artwork_id;
+END;
+
+CREATE TRIGGER artwork_comments_count_soft_delete AFTER UPDATE OF deleted_at ON artwork_comments
+WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL BEGIN
+    UPDATE artworks SET comment_count = comment_count - 1 WHERE id = NEW.artwork_id;
+END;
+
+CREATE TRIGGER artwork_shares_count_insert AFTER INSERT ON artwork_shares BEGIN
+    UPDATE artworks SET share_count = share_count + 1 WHERE id = NEW.artwork_id;
+END;
+
+CREATE TRIGGER artwork_shares_count_delete AFTER DELETE ON artwork_shares BEGIN
+    UPDATE artworks SET share_count = share_count - 1 WHERE id = OLD.artwork_id;
 END;
 
 CREATE TRIGGER artist_follows_count_insert AFTER INSERT ON artist_follows BEGIN

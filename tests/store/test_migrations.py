@@ -127,10 +127,18 @@ def shape(conn):
     return objects
 
 
-def test_version_1_database_migrates_to_the_fresh_schema(tmp_path):
-    old = store.connect(tmp_path / "old.sqlite3")
-    store.migrate(old, migrations=[], schema_sql=(FIXTURES / "schema_v1.sql").read_text())
-    assert version(old) == 1
+def released(tmp_path, release):
+    """A database built by the schema.sql of an earlier release (snapshots in fixtures/)."""
+    conn = store.connect(tmp_path / f"v{release}.sqlite3")
+    earlier = [step for step in store.load_migrations() if step[0] <= release]
+    store.migrate(conn, migrations=earlier, schema_sql=(FIXTURES / f"schema_v{release}.sql").read_text())
+    assert version(conn) == release
+    return conn
+
+
+@pytest.mark.parametrize("release", [1, 2])
+def test_released_database_migrates_to_the_fresh_schema(tmp_path, release):
+    old = released(tmp_path, release)
     old.execute("INSERT INTO artists (id, username, email, password_hash, artist_name) "
                 "VALUES ('a1', 'ada', 'ada@example.com', 'x', 'Ada')")
     old.execute("INSERT INTO artworks (id, artist_id, title) VALUES ('w1', 'a1', 'Kept')")
@@ -147,3 +155,19 @@ def test_version_1_database_migrates_to_the_fresh_schema(tmp_path):
     assert old.execute(categories).fetchall() == fresh.execute(categories).fetchall()
     assert old.execute("SELECT title, exif, image_view_count FROM artworks").fetchone()[:] == ("Kept", "{}", 0)
     assert old.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_version_3_threads_the_comments_an_older_database_holds(tmp_path):
+    old = released(tmp_path, 2)
+    old.execute("INSERT INTO artists (id, username, email, password_hash, artist_name) "
+                "VALUES ('a1', 'ada', 'ada@example.com', 'x', 'Ada')")
+    old.execute("INSERT INTO artworks (id, artist_id, title) VALUES ('w1', 'a1', 'Kept')")
+    parent = None
+    for n in range(7):  # a chain deeper than replies may nest now
+        old.execute("INSERT INTO artwork_comments (id, artwork_id, commenter_id, comment_text, parent_comment_id) "
+                    "VALUES (?, 'w1', 'a1', 'hi', ?)", (f"c{n}", parent))
+        parent = f"c{n}"
+    store.migrate(old)
+    rows = old.execute("SELECT id, depth, thread_id FROM artwork_comments ORDER BY id").fetchall()
+    assert [tuple(row) for row in rows] == [(f"c{n}", min(n, 5), "c0") for n in range(7)]
+    assert old.execute("SELECT comment_count, share_count FROM artworks").fetchone()[:] == (7, 0)
