@@ -14,8 +14,14 @@ _ACCOUNT_COLUMNS = (
     "id, username, email, artist_name, bio, location, specialties, social_links, contact_info, "
     "profile_image_url, account_type, role, created_at, updated_at, last_login_at, "
     "follower_count, following_count, artwork_count, "
-    "(SELECT count(*) FROM artworks w WHERE w.artist_id = artists.id "
-    "  AND w.availability_status <> 'private') AS public_artwork_count"
+    # One pass over the artist's works for every total; strangers get the public_ ones.
+    "(SELECT json_object("
+    "   'public_artwork_count', count(*) FILTER (WHERE w.availability_status <> 'private'),"
+    "   'likes_received', coalesce(sum(w.like_count), 0),"
+    "   'public_likes_received', coalesce(sum(w.like_count) FILTER (WHERE w.availability_status <> 'private'), 0),"
+    "   'shares_received', coalesce(sum(w.share_count), 0),"
+    "   'public_shares_received', coalesce(sum(w.share_count) FILTER (WHERE w.availability_status <> 'private'), 0))"
+    " FROM artworks w WHERE w.artist_id = artists.id) AS artwork_totals"
 )
 # Columns a profile update may write; the keys double as the allow-list for building SQL.
 _PROFILE_COLUMNS = ("artist_name", "bio", "location", "specialties", "social_links", "contact_info",
@@ -39,6 +45,7 @@ def _account(row):
     account = dict(row)
     for column in _JSON_COLUMNS:
         account[column] = json.loads(account[column])
+    account.update(json.loads(account.pop("artwork_totals")))
     return account
 
 
@@ -56,12 +63,11 @@ def get_settings(conn, artist_id):
 
 
 def portfolio_totals(conn, artist_id):
-    """Dashboard totals that the account row does not carry: galleries, views and likes received."""
+    """Dashboard totals that get_account() does not carry: galleries and views."""
     row = conn.execute(
         """
         SELECT (SELECT count(*) FROM galleries WHERE artist_id = :id) AS gallery_count,
-               coalesce(sum(view_count), 0) AS total_views,
-               coalesce(sum(like_count), 0) AS total_likes
+               coalesce(sum(view_count), 0) AS total_views
           FROM artworks WHERE artist_id = :id
         """,
         {"id": artist_id},

@@ -15,7 +15,7 @@ def test_create_account_makes_an_empty_portfolio(conn):
     artist_id = new_account(conn)
     settings = profiles.get_settings(conn, artist_id)
     assert settings["theme"] == "minimal" and settings["watermark_enabled"] is False
-    assert profiles.portfolio_totals(conn, artist_id) == {"gallery_count": 0, "total_views": 0, "total_likes": 0}
+    assert profiles.portfolio_totals(conn, artist_id) == {"gallery_count": 0, "total_views": 0}
     assert profiles.get_account(conn, artist_id)["artwork_count"] == 0
 
 
