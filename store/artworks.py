@@ -30,7 +30,7 @@ _COLUMNS = """
     a.id, a.artist_id, a.title, a.description, a.medium, a.dimensions, a.creation_date, a.price,
     a.currency, a.availability_status, a.category_id, a.image_path, a.thumbnail_path, a.file_size,
     a.image_width, a.image_height, a.image_sha256, a.image_format, a.view_count, a.image_view_count,
-    a.like_count, a.comment_count, a.exif, a.quality, a.quality_score, a.created_at, a.updated_at,
+    a.like_count, a.comment_count, a.share_count, a.exif, a.quality, a.quality_score, a.created_at, a.updated_at,
     ar.username AS artist_username, ar.artist_name, ar.profile_image_url AS artist_profile_image_url,
     c.name AS category_name, c.kind AS category_kind,
     (SELECT hex FROM artwork_colours ac WHERE ac.artwork_id = a.id AND ac.rank = 1) AS dominant_colour
@@ -184,6 +184,31 @@ def _filter_sql(viewer_id, f):
                      f"WHERE at.artwork_id = a.id AND t.name = :tag_{i})")
         params[f"tag_{i}"] = tag
     return where, params
+
+
+def followed_artworks(conn, user_id, *, before=None, limit=20):
+    """The public works of the accounts user_id follows, newest first, from just after `before`.
+
+    before: the (created_at, id) of the last work already shown, so that a page starts where the
+    previous one ended however many works arrived meanwhile. Returns (rows, total).
+    """
+    where = """
+        a.artist_id IN (SELECT following_id FROM artist_follows WHERE follower_id = :user)
+        AND a.availability_status <> 'private'
+    """
+    params = {"user": user_id, "limit": limit}
+    total = conn.execute(f"SELECT count(*) FROM artworks a WHERE {where}", params).fetchone()[0]
+    if before is not None:
+        where += " AND (a.created_at, a.id) < (:created_at, :id)"
+        params.update(created_at=before[0], id=before[1])
+    # Choose the page first, so that the per-row columns are computed for its rows only.
+    rows = conn.execute(
+        f"""
+        WITH page AS (SELECT a.id FROM artworks a WHERE {where}
+                      ORDER BY a.created_at DESC, a.id DESC LIMIT :limit)
+        SELECT {_COLUMNS} {_FROM} JOIN page ON page.id = a.id ORDER BY a.created_at DESC, a.id DESC
+        """, params)
+    return [_artwork(row) for row in rows], total
 
 
 # --- Changing --------------------------------------------------------------------------------
