@@ -19,10 +19,10 @@ from datetime import UTC, date, datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import click
-from flask import Blueprint, Flask, current_app, g, jsonify, request, send_file, session
+from flask import Blueprint, Flask, current_app, g, jsonify, request, send_file, session, url_for
 from flask.cli import with_appcontext
 from flask_cors import CORS
 from flask_limiter import Limiter
@@ -44,9 +44,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.security import check_password_hash, generate_password_hash
 
 import imaging
+import recommend
 import store
 from imaging import analysis, derivatives
-from store import accounts, artworks, profiles, taxonomy
+from store import accounts, artworks, counters, notifications, profiles, social, taxonomy
 from store.media import MediaStore
 
 log = logging.getLogger("easel")
@@ -79,6 +80,17 @@ def parse_origins(value):
     return origins
 
 
+def parse_public_url(value):
+    """PUBLIC_URL without a trailing slash, or None; anything but an http(s) base URL is refused."""
+    if not value:
+        return None
+    value = str(value).strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"PUBLIC_URL must be an http(s) base URL like https://easel.example, not {value!r}")
+    return value
+
+
 def load_config(environ=os.environ):
     """Settings from the environment; README.md documents each one."""
     data_dir = Path(environ.get("DATA_DIR", "data")).resolve()
@@ -87,6 +99,8 @@ def load_config(environ=os.environ):
         "DATABASE": environ.get("DATABASE") or None,  # default: DATA_DIR/easel.sqlite3
         "SECRET_KEY": environ.get("SECRET_KEY") or None,
         "CORS_ORIGINS": environ.get("CORS_ORIGINS", DEFAULT_CORS_ORIGINS),
+        # Where people open an artwork (the frontend); share links point there. Default: this server.
+        "PUBLIC_URL": environ.get("PUBLIC_URL") or None,
         "MEDIA_DIR": environ.get("MEDIA_DIR") or None,  # default: DATA_DIR/media
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024,
         "MAX_IMAGE_PIXELS": int(environ.get("MAX_IMAGE_PIXELS", str(imaging.DEFAULT_MAX_PIXELS))),
@@ -249,6 +263,16 @@ def query_choice(name, choices, default=None):
     return value
 
 
+def query_flag(name, default=None):
+    """A true/false query parameter (true, false, 1, 0); `default` when absent."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() not in ("true", "false", "1", "0"):
+        raise validation_error({name: "must be true or false"})
+    return raw.lower() in ("true", "1")
+
+
 MAX_PER_PAGE = 100
 
 
@@ -312,7 +336,8 @@ Password = Annotated[str, StringConstraints(min_length=10, max_length=1024)]
 
 ACCOUNT_FIELDS = frozenset({
     "id", "role", "password_hash", "follower_count", "following_count", "artwork_count",
-    "created_at", "updated_at", "last_login_at", "likes_received", "total_views", "total_likes",
+    "created_at", "updated_at", "last_login_at", "likes_received", "shares_received", "total_views", "total_likes",
+    "total_shares", "followed_by_viewer",
 })
 
 
@@ -440,7 +465,8 @@ Currency = Annotated[str, BeforeValidator(lambda v: v.strip().upper() if isinsta
 ARTWORK_SERVER_FIELDS = frozenset({
     "id", "artist_id", "artist", "image_path", "thumbnail_path", "file_size", "image_width", "image_height",
     "image_sha256", "image_format", "view_count", "image_view_count", "like_count", "comment_count",
-    "exif", "quality", "quality_score", "palette", "colour_tags", "created_at", "updated_at",
+    "share_count", "liked_by_viewer", "exif", "quality", "quality_score", "palette", "colour_tags", "created_at",
+    "updated_at",
 })
 
 
@@ -474,6 +500,37 @@ class CategoryCreate(Body):
     # SPEC's name for the parent: an id or a name.
     parent_category: int | Text(60, 1) | None = None
     kind: Literal[taxonomy.CATEGORY_KINDS] = "category"
+
+
+class LikeChange(Body):
+    # Without a body the like toggles; {"liked": true|false} sets it, so a retried request is safe.
+    liked: bool | None = None
+
+
+class FollowChange(Body):
+    following: bool | None = None
+
+
+class CommentCreate(Body):
+    server_owned: ClassVar[frozenset] = frozenset({
+        "id", "artwork_id", "commenter_id", "commenter", "depth", "thread_id", "deleted", "deleted_at",
+        "replies", "created_at"})
+    comment_text: Text(social.MAX_COMMENT_LENGTH, 1)
+    parent_comment_id: Text(64, 1) | None = None
+
+
+def _share_channel(value):
+    value = _trimmed_lower(value)
+    return "x" if value == "twitter" else value
+
+
+class ShareCreate(Body):
+    channel: Annotated[Literal[social.SHARE_CHANNELS], BeforeValidator(_share_channel)]
+
+
+class NotificationsRead(Body):
+    ids: Annotated[list[Text(64, 1)], Field(min_length=1, max_length=notifications.MAX_MARK)] | None = None
+    all: bool = False
 
 
 # --- Database per request -----------------------------------------------------------------
@@ -632,8 +689,11 @@ def thumbnail_urls(artwork_id):
     return {size: f"/api/artworks/{artwork_id}/thumbnail?size={size}" for size in ("small", "medium", "large")}
 
 
-def artwork_json(artwork, tags, *, detail=False):
-    """An artwork for lists (core metadata, thumbnails) or, with detail, everything about it."""
+def artwork_json(artwork, tags, *, liked=False, detail=False):
+    """An artwork for lists (core metadata, thumbnails) or, with detail, everything about it.
+
+    liked: whether the viewer likes it, so a frontend can draw the heart without another request.
+    """
     artwork_id = artwork["id"]
     shaped = {key: artwork[key] for key in ("id", "title", "description", "medium", "dimensions", "creation_date",
                                             "price", "currency", "availability_status")}
@@ -648,8 +708,11 @@ def artwork_json(artwork, tags, *, detail=False):
                         "format": artwork["image_format"], "dominant_colour": artwork["dominant_colour"]}
                        if artwork["image_sha256"] else None)
     shaped["thumbnail_urls"] = thumbnail_urls(artwork_id) if artwork["image_sha256"] else None
-    shaped.update({key: artwork[key] for key in ("view_count", "like_count", "comment_count", "created_at",
-                                                 "updated_at")})
+    shaped.update({key: artwork[key] for key in ("view_count", "like_count", "comment_count", "share_count",
+                                                 "created_at", "updated_at")})
+    shaped["liked_by_viewer"] = liked
+    if "reason" in artwork:
+        shaped["reason"] = artwork["reason"]
     if detail:
         conn = get_db()
         shaped["image_view_count"] = artwork["image_view_count"]
@@ -661,12 +724,15 @@ def artwork_json(artwork, tags, *, detail=False):
 
 
 def artwork_detail_json(artwork):
-    return artwork_json(artwork, taxonomy.tags_of(get_db(), [artwork["id"]])[artwork["id"]], detail=True)
+    liked = social.liked_among(get_db(), current_user_id(), [artwork["id"]])
+    return artwork_json(artwork, taxonomy.tags_of(get_db(), [artwork["id"]])[artwork["id"]],
+                        liked=artwork["id"] in liked, detail=True)
 
 
 def artworks_json(rows):
-    tags = taxonomy.tags_of(get_db(), [row["id"] for row in rows])
-    return [artwork_json(row, tags[row["id"]]) for row in rows]
+    ids = [row["id"] for row in rows]
+    tags, liked = taxonomy.tags_of(get_db(), ids), social.liked_among(get_db(), current_user_id(), ids)
+    return [artwork_json(row, tags[row["id"]], liked=row["id"] in liked) for row in rows]
 
 
 def settings_json(settings, *, owner):
@@ -684,8 +750,10 @@ PUBLIC_ACCOUNT_FIELDS = ("id", "username", "artist_name", "account_type", "bio",
 
 def account_json(account, *, owner=False, signed_in=False):
     shaped = {key: account[key] for key in PUBLIC_ACCOUNT_FIELDS}
-    # Strangers see the public works only; the owner's count includes private ones.
+    # Strangers see the public works, and what they received, only; the owner's totals include private ones.
     shaped["artwork_count"] = account["artwork_count"] if owner else account["public_artwork_count"]
+    for total in ("likes_received", "shares_received"):
+        shaped[total] = account[total] if owner else account[f"public_{total}"]
     if owner or signed_in:
         shaped["contact_info"] = account["contact_info"]
     if owner:
@@ -698,6 +766,7 @@ def portfolio_json(conn, account):
     stats = {key: account[key] for key in ("artwork_count", "public_artwork_count", "follower_count",
                                            "following_count")}
     stats.update(profiles.portfolio_totals(conn, account["id"]))
+    stats.update(total_likes=account["likes_received"], total_shares=account["shares_received"])
     if stats["artwork_count"] == 0:
         status = "empty"
     elif stats["public_artwork_count"] == 0:
@@ -725,8 +794,116 @@ def profile_json(conn, account, viewer_id):
     overview.update(artwork_count=account["public_artwork_count"], follower_count=account["follower_count"],
                     following_count=account["following_count"])
     return {**account_json(account, owner=owner, signed_in=viewer_id is not None),
+            "followed_by_viewer": social.is_following(conn, viewer_id, account["id"]),
             "portfolio": settings_json(profiles.get_settings(conn, account["id"]), owner=owner),
             "overview": overview}
+
+
+PERSON_FIELDS = ("id", "username", "artist_name", "profile_image_url", "account_type")
+
+
+def person_json(row, prefix=""):
+    """Profile basics of the account in `row`'s prefix_ columns; None once the account is gone."""
+    if row[f"{prefix}id"] is None:
+        return None
+    return {field: row[f"{prefix}{field}"] for field in PERSON_FIELDS}
+
+
+def follow_json(row):
+    return {**person_json(row), "follower_count": row["follower_count"], "followed_at": row["followed_at"],
+            "followed_by_viewer": bool(row["followed_by_viewer"])}
+
+
+def comment_json(comment, viewer_id, artwork_owner_id):
+    """A comment with its replies; a deleted one keeps its place in the thread but loses its words and author."""
+    deleted = comment["deleted_at"] is not None
+    return {
+        "id": comment["id"],
+        "artwork_id": comment["artwork_id"],
+        "parent_comment_id": comment["parent_comment_id"],
+        "depth": comment["depth"],
+        "comment_text": comment["comment_text"],
+        "commenter": None if deleted else person_json(comment, "commenter_"),
+        "created_at": comment["created_at"],
+        "deleted": deleted,
+        "can_delete": (not deleted and viewer_id is not None
+                       and viewer_id in (comment["commenter_id"], artwork_owner_id)),
+        "replies": [comment_json(reply, viewer_id, artwork_owner_id) for reply in comment.get("replies", [])],
+    }
+
+
+NOTIFICATION_MESSAGES = {
+    "like": "{actor} liked {artwork}.",
+    "comment": "{actor} commented on {artwork}.",
+    "reply": "{actor} replied to your comment on {artwork}.",
+    "follow": "{actor} started following you.",
+}
+EXCERPT_LENGTH = 140
+
+
+def notification_json(row):
+    actor = person_json(row, "actor_")
+    artwork = ({"id": row["artwork_id"], "title": row["artwork_title"],
+                "thumbnail_urls": thumbnail_urls(row["artwork_id"]) if row["artwork_image_sha256"] else None}
+               if row["artwork_id"] else None)
+    comment = None
+    if row["comment_id"]:
+        deleted = row["comment_deleted_at"] is not None
+        comment = {"id": row["comment_id"], "deleted": deleted,
+                   "excerpt": None if deleted else row["comment_text"][:EXCERPT_LENGTH]}
+    template = NOTIFICATION_MESSAGES.get(row["kind"]) or row["data"].get("message") or row["kind"]
+    message = template.format(actor=actor["artist_name"] if actor else "Someone",
+                              artwork=f"“{artwork['title']}”" if artwork else "your artwork")
+    return {"id": row["id"], "kind": row["kind"], "message": message, "actor": actor, "artwork": artwork,
+            "comment": comment, "subject_id": row["subject_id"], "data": row["data"],
+            "created_at": row["created_at"], "read": row["read_at"] is not None, "read_at": row["read_at"]}
+
+
+# Share dialogs of common networks: the URL template and which of url/text/image it takes.
+SHARE_LINKS = {
+    "x": ("https://x.com/intent/tweet", {"url": "url", "text": "text"}),
+    "facebook": ("https://www.facebook.com/sharer/sharer.php", {"u": "url"}),
+    "linkedin": ("https://www.linkedin.com/sharing/share-offsite/", {"url": "url"}),
+    "pinterest": ("https://pinterest.com/pin/create/button/", {"url": "url", "media": "image", "description": "text"}),
+    "reddit": ("https://www.reddit.com/submit", {"url": "url", "title": "text"}),
+    "whatsapp": ("https://wa.me/", {"text": "text_and_url"}),
+    "telegram": ("https://t.me/share/url", {"url": "url", "text": "text"}),
+    "email": ("mailto:", {"subject": "text", "body": "text_and_url"}),
+}
+
+
+def share_json(artwork):
+    """Where to send people, ready-made share links, and the Open Graph / Twitter card metadata."""
+    base = current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
+    url = f"{base}/artworks/{artwork['id']}"
+    text = f"{artwork['title']} by {artwork['artist_name']}"
+    image = (url_for("api.artwork_thumbnail", artwork_id=artwork["id"], size="large", format="jpeg", _external=True)
+             if artwork["image_sha256"] else None)
+    values = {"url": url, "text": text, "image": image, "text_and_url": f"{text} {url}"}
+    links = {network: f"{target}?{urlencode({name: values[key] for name, key in params.items() if values[key]})}"
+             for network, (target, params) in SHARE_LINKS.items()}
+    description = _share_description(artwork)
+    open_graph = {"og:type": "website", "og:site_name": "Easel", "og:url": url, "og:title": text,
+                  "og:description": description}
+    twitter = {"twitter:card": "summary_large_image" if image else "summary", "twitter:title": text,
+               "twitter:description": description}
+    if image:
+        width, height = derivatives.fit((artwork["image_width"], artwork["image_height"]),
+                                        derivatives.SIZES["large"])
+        open_graph.update({"og:image": image, "og:image:type": "image/jpeg", "og:image:width": width,
+                           "og:image:height": height, "og:image:alt": artwork["title"]})
+        twitter.update({"twitter:image": image, "twitter:image:alt": artwork["title"]})
+    return {"artwork_id": artwork["id"], "url": url, "title": text, "description": description, "image_url": image,
+            "links": links, "open_graph": open_graph, "twitter_card": twitter, "share_count": artwork["share_count"]}
+
+
+def _share_description(artwork, limit=200):
+    if artwork["description"]:
+        words = " ".join(artwork["description"].split())
+        return words if len(words) <= limit else words[:limit - 1].rsplit(" ", 1)[0] + "…"
+    by = f"By {artwork['artist_name']} on Easel."
+    facts = ", ".join(fact for fact in (artwork["medium"], artwork["dimensions"]) if fact)
+    return f"{facts}. {by}" if facts else by
 
 
 # --- Routes: authentication ---------------------------------------------------------------
@@ -1049,16 +1226,14 @@ def _image_format():
 
 def _watermark_for(artwork, viewer_id):
     """(Watermark or None, whether the answer depends on who asks)."""
-    asked = request.args.get("watermark")
-    if asked is not None and asked.lower() not in ("true", "false", "1", "0"):
-        raise validation_error({"watermark": "must be true or false"})
+    asked = query_flag("watermark")
     settings = profiles.get_settings(get_db(), artwork["artist_id"])
     mark = imaging.Watermark(settings["watermark_text"] or f"© {artwork['artist_name']}",
                              settings["watermark_opacity"], settings["watermark_position"])
     owner = viewer_id == artwork["artist_id"]
     if settings["watermark_enabled"] and not owner:
         return mark, True  # the artist's protection is not optional for others
-    if asked is not None and asked.lower() in ("true", "1"):
+    if asked:
         return mark, settings["watermark_enabled"]
     return None, settings["watermark_enabled"]
 
@@ -1164,6 +1339,164 @@ def list_tags():
     return list_response(rows, total, page, per_page, **extra)
 
 
+# --- Routes: likes, comments and shares ---------------------------------------------------
+
+def _signed_in_artwork(artwork_id):
+    user_id = require_user()
+    return user_id, _visible_artwork_or_404(artwork_id, user_id)
+
+
+@api.post("/artworks/<artwork_id>/like")
+@rate_limit("120 per minute")
+def like_artwork(artwork_id):
+    user_id, artwork = _signed_in_artwork(artwork_id)
+    form = validated(LikeChange)
+    liked, like_count = social.set_like(get_db(), artwork, user_id, form.liked)
+    return jsonify({"artwork_id": artwork_id, "liked": liked, "like_count": like_count})
+
+
+@api.get("/artworks/<artwork_id>/likes")
+def artwork_likes(artwork_id):
+    viewer_id = current_user_id()
+    artwork = _visible_artwork_or_404(artwork_id, viewer_id)
+    page, per_page, offset = page_params()
+    likers = social.likers(get_db(), artwork_id, limit=per_page, offset=offset)
+    items = [{**person_json(row), "liked_at": row["liked_at"]} for row in likers]
+    return list_response(items, artwork["like_count"], page, per_page, like_count=artwork["like_count"],
+                         liked_by_viewer=artwork_id in social.liked_among(get_db(), viewer_id, [artwork_id]))
+
+
+@api.post("/artworks/<artwork_id>/comment")
+@rate_limit("30 per minute")
+def comment_on_artwork(artwork_id):
+    user_id, artwork = _signed_in_artwork(artwork_id)
+    form = validated(CommentCreate)
+    try:
+        comment_id = social.add_comment(get_db(), artwork, user_id, form.comment_text, form.parent_comment_id)
+    except social.InvalidParent as invalid:
+        raise validation_error({"parent_comment_id": str(invalid)}) from invalid
+    return jsonify(comment_json(social.get_comment(get_db(), comment_id), user_id, artwork["artist_id"])), 201
+
+
+@api.get("/artworks/<artwork_id>/comments")
+def artwork_comments(artwork_id):
+    viewer_id = current_user_id()
+    artwork = _visible_artwork_or_404(artwork_id, viewer_id)
+    page, per_page, offset = page_params()
+    sort = query_choice("sort", ("newest", "oldest"), "newest")
+    threads, total = social.comment_threads(get_db(), artwork_id, newest_first=sort == "newest", limit=per_page,
+                                            offset=offset)
+    items = [comment_json(thread, viewer_id, artwork["artist_id"]) for thread in threads]
+    return list_response(items, total, page, per_page, comment_count=artwork["comment_count"])
+
+
+@api.delete("/comments/<comment_id>")
+def delete_comment(comment_id):
+    user_id = require_user()
+    comment = social.get_comment(get_db(), comment_id)
+    artwork = comment and artworks.get_artwork(get_db(), comment["artwork_id"])
+    if comment is None or comment["deleted_at"] is not None or not artworks.is_visible(artwork, user_id):
+        raise ApiError(404, "No comment has that id.")
+    if user_id not in (comment["commenter_id"], artwork["artist_id"]):
+        raise ApiError(403, "Only the comment's author or the artwork's artist can delete it.")
+    social.delete_comment(get_db(), comment_id)
+    return jsonify({"deleted": True, "id": comment_id})
+
+
+def _shareable_artwork(artwork_id, viewer_id):
+    artwork = _visible_artwork_or_404(artwork_id, viewer_id)
+    if artwork["availability_status"] == "private":
+        raise ApiError(409, "A private artwork cannot be shared; make it public first.", problem="conflict")
+    return artwork
+
+
+@api.get("/artworks/<artwork_id>/share")
+def share_artwork_links(artwork_id):
+    return jsonify(share_json(_shareable_artwork(artwork_id, current_user_id())))
+
+
+@api.post("/artworks/<artwork_id>/share")
+@rate_limit("30 per minute")
+def record_artwork_share(artwork_id):
+    viewer_id = current_user_id()
+    _shareable_artwork(artwork_id, viewer_id)
+    form = validated(ShareCreate)
+    counted, share_count = social.record_share(get_db(), artwork_id, channel=form.channel,
+                                               viewer_key=viewer_key(viewer_id), user_id=viewer_id)
+    body = {"artwork_id": artwork_id, "channel": form.channel, "counted": counted, "share_count": share_count}
+    return jsonify(body), 201 if counted else 200
+
+
+# --- Routes: follows and the feed ---------------------------------------------------------
+
+@api.post("/follow/<artist_id>")
+@rate_limit("60 per minute")
+def follow_artist(artist_id):
+    user_id = require_user()
+    form = validated(FollowChange)
+    _account_or_404(artist_id)
+    if artist_id == user_id:
+        raise ApiError(400, "You cannot follow yourself.")
+    following, user_following_count, follower_count = social.set_follow(get_db(), user_id, artist_id,
+                                                                        form.following)
+    return jsonify({"artist_id": artist_id, "following": following, "follower_count": follower_count,
+                    "user_following_count": user_following_count})
+
+
+@api.get("/artists/<artist_id>/followers")
+def artist_followers(artist_id):
+    account = _account_or_404(artist_id)
+    page, per_page, offset = page_params()
+    rows = social.followers(get_db(), artist_id, viewer_id=current_user_id(), limit=per_page, offset=offset)
+    return list_response([follow_json(row) for row in rows], account["follower_count"], page, per_page)
+
+
+@api.get("/artists/<artist_id>/following")
+def artist_following(artist_id):
+    account = _account_or_404(artist_id)
+    page, per_page, offset = page_params()
+    rows = social.following(get_db(), artist_id, viewer_id=current_user_id(), limit=per_page, offset=offset)
+    return list_response([follow_json(row) for row in rows], account["following_count"], page, per_page)
+
+
+@api.get("/feed")
+def get_feed():
+    user_id = require_user()
+    if "page" in request.args:
+        raise validation_error({"page": "the feed pages by cursor: pass the previous answer's next_cursor"})
+    per_page = query_int("per_page", 20, maximum=MAX_PER_PAGE)
+    mode = query_choice("mode", recommend.MODES, "following")
+    try:
+        found = recommend.feed(get_db(), user_id, mode=mode, cursor=request.args.get("cursor") or None,
+                               limit=per_page)
+    except recommend.InvalidCursor as invalid:
+        raise validation_error({"cursor": "is not a cursor this feed gave out"}) from invalid
+    return list_response(artworks_json(found.items), found.total, found.page, per_page,
+                         next_cursor=found.next_cursor, mode=mode)
+
+
+# --- Routes: notifications ----------------------------------------------------------------
+
+@api.get("/notifications")
+def list_notifications():
+    user_id = require_user()
+    page, per_page, offset = page_params()
+    rows, total, unread = notifications.inbox(get_db(), user_id, unread_only=query_flag("unread", False),
+                                              limit=per_page, offset=offset)
+    return list_response([notification_json(row) for row in rows], total, page, per_page, unread_count=unread)
+
+
+@api.post("/notifications/read")
+def mark_notifications_read():
+    user_id = require_user()
+    form = validated(NotificationsRead)
+    if form.all == (form.ids is not None):
+        raise validation_error({"ids": "give the ids to mark, or all: true (not both)"})
+    marked, missing = notifications.mark_read(get_db(), user_id, None if form.all else form.ids)
+    return jsonify({"marked": marked, "not_found": missing,
+                    "unread_count": notifications.unread_count(get_db(), user_id)})
+
+
 # --- Command line -------------------------------------------------------------------------
 
 @click.command("init-db")
@@ -1219,6 +1552,28 @@ def import_images_command(directory, username, availability):
     click.echo(f"Imported {created} of {len(paths)} files for {username}.")
 
 
+@click.command("check-counters")
+@click.option("--fix", is_flag=True, help="Set every wrong counter to the count of its rows.")
+@with_appcontext
+def check_counters_command(fix):
+    """Report counters that disagree with the rows they count; exits 1 if any is left wrong."""
+    conn = store.connect(current_app.config["DATABASE"])
+    try:
+        wrong = counters.check(conn)
+        for name, rows in wrong.items():
+            examples = ", ".join(f"{row_id}: {stored} -> {actual}" for row_id, stored, actual in rows[:5])
+            click.echo(f"{name}: {len(rows)} wrong ({examples}{', ...' if len(rows) > 5 else ''})" if rows
+                       else f"{name}: ok")
+        total = sum(len(rows) for rows in wrong.values())
+        if fix and total:
+            fixed = sum(counters.fix(conn).values())
+            click.echo(f"Fixed {fixed} counter{'s' * (fixed != 1)}.")
+    finally:
+        conn.close()
+    if total and not fix:
+        raise SystemExit(1)
+
+
 # --- Application factory ------------------------------------------------------------------
 
 def create_app(config=None):
@@ -1230,6 +1585,7 @@ def create_app(config=None):
     app.config["DATABASE"] = settings["DATABASE"] or str(Path(settings["DATA_DIR"]) / "easel.sqlite3")
     app.config["MEDIA_DIR"] = settings["MEDIA_DIR"] or str(Path(settings["DATA_DIR"]) / "media")
     app.config["CORS_ORIGINS"] = parse_origins(settings["CORS_ORIGINS"])
+    app.config["PUBLIC_URL"] = parse_public_url(settings.get("PUBLIC_URL"))
     app.config["SECRET_KEY"] = settings["SECRET_KEY"] or load_or_create_secret(settings["DATA_DIR"])
     app.config.update(
         SESSION_COOKIE_NAME="easel_session",
@@ -1265,6 +1621,7 @@ def create_app(config=None):
     app.cli.add_command(init_db_command)
     app.cli.add_command(grant_role_command)
     app.cli.add_command(import_images_command)
+    app.cli.add_command(check_counters_command)
     return app
 
 

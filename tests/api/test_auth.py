@@ -187,8 +187,9 @@ def test_current_user_has_portfolio_statistics_and_preferences(app, db, signed_i
     body = client.get("/api/auth/user").get_json()
     assert body["portfolio"]["stats"] == {
         "artwork_count": 2, "follower_count": 1, "following_count": 0, "public_artwork_count": 1,
-        "gallery_count": 0, "total_views": 15, "total_likes": 2,
+        "gallery_count": 0, "total_views": 15, "total_likes": 2, "total_shares": 0,
     }
+    assert (body["user"]["likes_received"], body["user"]["shares_received"]) == (2, 0)
     assert body["portfolio"]["status"] == "published"
     assert body["portfolio"]["settings"]["watermark"]["position"] == "bottom-right"
     assert body["user"]["artwork_count"] == 2

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 import store
-from app import JsonFormatter, parse_origins
+from app import JsonFormatter, parse_origins, parse_public_url
 from tests.conftest import assert_problem, register, registration
 
 
@@ -134,6 +134,17 @@ def test_cors_origins_must_be_exact(value):
 
 def test_cors_origins_parse(make_app):
     assert parse_origins(" https://a.example/ ,http://localhost:5173") == ["https://a.example", "http://localhost:5173"]
+
+
+@pytest.mark.parametrize("value", ["easel.example", "ftp://easel.example", "https://", "https://a.example/?x=1"])
+def test_public_url_must_be_an_http_base_url(value):
+    with pytest.raises(ValueError):
+        parse_public_url(value)
+
+
+def test_public_url_parses():
+    assert parse_public_url(" https://easel.example/app/ ") == "https://easel.example/app"
+    assert parse_public_url("") is None
 
 
 def test_init_db_command(app):
