@@ -200,8 +200,15 @@ def json_body():
     return g.json_body
 
 
+# What an HTML form on another site can send without a CORS preflight.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
+
+
 def _parse_json_body():
     raw = request.get_data(cache=True)
+    # Refused even when empty: a body-less toggle (like, follow) must not be triggerable by a form.
+    if request.mimetype in FORM_TYPES:
+        raise ApiError(415, "Send the body as JSON with Content-Type: application/json.")
     if not raw.strip():
         return {}
     if not request.is_json:

@@ -137,6 +137,10 @@ CREATE INDEX artworks_title ON artworks (title COLLATE NOCASE);
 CREATE INDEX artworks_availability_status ON artworks (availability_status);
 CREATE INDEX artworks_image_sha256 ON artworks (image_sha256);
 CREATE INDEX artworks_medium ON artworks (medium COLLATE NOCASE);
+-- The following feed: each followed artist's public works newest first, read from the index alone.
+-- With LIMIT, SQLite stops reading an artist once that artist can no longer reach the page.
+CREATE INDEX artworks_public_by_artist ON artworks (artist_id, created_at, id)
+    WHERE availability_status <> 'private';
 
 CREATE TABLE tags (
     id                  INTEGER PRIMARY KEY,

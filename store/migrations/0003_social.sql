@@ -84,5 +84,10 @@ CREATE INDEX notifications_actor_id ON notifications (actor_id);
 CREATE INDEX notifications_artwork_id ON notifications (artwork_id);
 CREATE INDEX notifications_comment_id ON notifications (comment_id);
 
+-- The following feed: each followed artist's public works newest first, read from the index alone.
+-- With LIMIT, SQLite stops reading an artist once that artist can no longer reach the page.
+CREATE INDEX artworks_public_by_artist ON artworks (artist_id, created_at, id)
+    WHERE availability_status <> 'private';
+
 -- Whom someone follows, most recent first (the PRIMARY KEY serves lookups, not this order).
 CREATE INDEX artist_follows_follower_id ON artist_follows (follower_id, followed_at);

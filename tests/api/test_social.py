@@ -53,6 +53,16 @@ def test_like_refuses_bad_bodies_and_changes_nothing(db, work, signed_in):
     assert counts(db, artwork_id)[0] == 0
 
 
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data"])
+def test_a_form_cannot_toggle_a_like_or_a_follow(db, work, signed_in, content_type):
+    _, user, artwork_id = work
+    fan, _ = signed_in()
+    assert_problem(fan.post(f"/api/artworks/{artwork_id}/like", data="", content_type=content_type), 415)
+    assert_problem(fan.post(f"/api/follow/{user['id']}", data="", content_type=content_type), 415)
+    assert counts(db, artwork_id)[0] == 0
+    assert db.execute("SELECT count(*) FROM artist_follows").fetchone()[0] == 0
+
+
 def test_like_needs_a_session_and_a_visible_artwork(db, client, work, signed_in):
     artist_client, user, artwork_id = work
     assert_problem(client.post(f"/api/artworks/{artwork_id}/like"), 401)
