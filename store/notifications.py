@@ -62,7 +62,7 @@ def inbox(conn, recipient_id, *, unread_only=False, limit=20, offset=0):
                w.id AS artwork_id, w.title AS artwork_title, w.image_sha256 AS artwork_image_sha256,
                c.id AS comment_id, c.comment_text, c.deleted_at AS comment_deleted_at
         {_INBOX} {only_unread}
-        ORDER BY n.read_at IS NOT NULL, n.created_at DESC, n.rowid DESC
+        ORDER BY n.read_at IS NULL DESC, n.created_at DESC, n.rowid DESC
         LIMIT :limit OFFSET :offset
         """,
         params,

@@ -302,7 +302,7 @@ CREATE TABLE notifications (
     read_at             TEXT
 );
 -- Serves "unread first, newest first" and the unread count without sorting.
-CREATE INDEX notifications_recipient_inbox ON notifications (recipient_id, read_at IS NOT NULL, created_at);
+CREATE INDEX notifications_recipient_inbox ON notifications (recipient_id, read_at IS NULL, created_at);
 CREATE INDEX notifications_actor_id ON notifications (actor_id);
 CREATE INDEX notifications_artwork_id ON notifications (artwork_id);
 CREATE INDEX notifications_comment_id ON notifications (comment_id);

@@ -158,8 +158,30 @@ def test_upload_serve_and_delete_an_image_over_http(tmp_path):
             urllib.request.urlopen(thumbnail, timeout=10)
         assert not_modified.value.code == 304
 
+        follow_like_and_read_the_feed(server, artwork, cookie)
+
         status, _, _ = server.call("DELETE", f"/api/artworks/{artwork['id']}", cookie=cookie)
         assert status == 200
     finally:
         server.stop()
     assert [path for path in (data_dir / "media").rglob("*") if path.is_file()] == []
+
+
+def follow_like_and_read_the_feed(server, artwork, artist_cookie):
+    """A collector follows the artist and likes the work, over two gunicorn workers."""
+    status, headers, _ = server.call("POST", "/api/auth/register", {
+        "username": "collector", "email": "collector@example.com", "password": "prints of edo",
+        "artist_name": "A Collector", "account_type": "collector"})
+    assert status == 201
+    cookie = headers["Set-Cookie"].split(";")[0]
+    artist_id = artwork["artist"]["id"]
+    status, _, body = server.call("POST", f"/api/follow/{artist_id}", cookie=cookie)
+    assert (status, body["following"], body["follower_count"]) == (200, True, 1)
+    for expected in (True, False, True):
+        status, _, body = server.call("POST", f"/api/artworks/{artwork['id']}/like", cookie=cookie)
+        assert (status, body["liked"], body["like_count"]) == (200, expected, int(expected))
+    status, _, feed = server.call("GET", "/api/feed", cookie=cookie)
+    assert status == 200 and [item["id"] for item in feed["items"]] == [artwork["id"]]
+    assert feed["items"][0]["liked_by_viewer"] is True
+    status, _, inbox = server.call("GET", "/api/notifications", cookie=artist_cookie)
+    assert [n["kind"] for n in inbox["items"]] == ["like", "follow"] and inbox["unread_count"] == 2
