@@ -36,7 +36,8 @@ def test_the_feed_lists_followed_public_works_newest_first(followed):
     assert [item["id"] for item in body["items"]] == expected
     assert (body["total"], body["page"], body["per_page"], body["next_cursor"], body["mode"]) == (
         5, 1, 20, None, "following")
-    assert body["items"][0]["reason"] == {"kind": "following", "text": f"New from {ada['artist_name']}, whom you follow"}
+    reason = {"kind": "following", "text": f"New from {ada['artist_name']}, whom you follow"}
+    assert body["items"][0]["reason"] == reason
     assert "thumbnail_urls" in body["items"][0] and body["items"][0]["liked_by_viewer"] is False
 
 

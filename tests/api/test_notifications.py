@@ -117,7 +117,8 @@ def test_notifications_need_a_session(client):
 def test_notifications_about_a_work_the_recipient_cannot_see_are_hidden(db, scene):
     artist_client, user, artwork_id, fan, fan_user = scene
     root = fan.post(f"/api/artworks/{artwork_id}/comment", json={"comment_text": "hi"}).get_json()
-    artist_client.post(f"/api/artworks/{artwork_id}/comment", json={"comment_text": "yo", "parent_comment_id": root["id"]})
+    artist_client.post(f"/api/artworks/{artwork_id}/comment",
+                       json={"comment_text": "yo", "parent_comment_id": root["id"]})
     assert inbox(fan)["total"] == 1
     artist_client.put(f"/api/artworks/{artwork_id}", json={"availability_status": "private"})
     assert inbox(fan) == {"items": [], "total": 0, "page": 1, "per_page": 20, "unread_count": 0}
