@@ -718,8 +718,6 @@ def artwork_json(artwork, tags, *, liked=False, detail=False):
     shaped.update({key: artwork[key] for key in ("view_count", "like_count", "comment_count", "share_count",
                                                  "created_at", "updated_at")})
     shaped["liked_by_viewer"] = liked
-    if "reason" in artwork:
-        shaped["reason"] = artwork["reason"]
     if detail:
         conn = get_db()
         shaped["image_view_count"] = artwork["image_view_count"]
@@ -859,8 +857,9 @@ def notification_json(row):
         comment = {"id": row["comment_id"], "deleted": deleted,
                    "excerpt": None if deleted else row["comment_text"][:EXCERPT_LENGTH]}
     template = NOTIFICATION_MESSAGES.get(row["kind"]) or row["data"].get("message") or row["kind"]
-    message = template.format(actor=actor["artist_name"] if actor else "Someone",
-                              artwork=f"“{artwork['title']}”" if artwork else "your artwork")
+    # replace(), not format(): a later kind's message may quote user text with braces in it.
+    message = (template.replace("{actor}", actor["artist_name"] if actor else "Someone")
+               .replace("{artwork}", f"“{artwork['title']}”" if artwork else "your artwork"))
     return {"id": row["id"], "kind": row["kind"], "message": message, "actor": actor, "artwork": artwork,
             "comment": comment, "subject_id": row["subject_id"], "data": row["data"],
             "created_at": row["created_at"], "read": row["read_at"] is not None, "read_at": row["read_at"]}
@@ -1478,8 +1477,9 @@ def get_feed():
                                limit=per_page)
     except recommend.InvalidCursor as invalid:
         raise validation_error({"cursor": "is not a cursor this feed gave out"}) from invalid
-    return list_response(artworks_json(found.items), found.total, found.page, per_page,
-                         next_cursor=found.next_cursor, mode=mode)
+    items = [{**shaped, "reason": row["reason"]} for shaped, row in zip(artworks_json(found.items), found.items,
+                                                                        strict=True)]
+    return list_response(items, found.total, found.page, per_page, next_cursor=found.next_cursor, mode=mode)
 
 
 # --- Routes: notifications ----------------------------------------------------------------

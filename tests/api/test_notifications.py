@@ -129,7 +129,7 @@ def test_later_issues_notify_through_the_same_function(db, scene):
     artist_client, user, _, _, fan = scene
     conn = db
     notifications.notify(conn, user["id"], "commission", actor_id=fan["id"], subject_id="c-1",
-                         data={"message": "{actor} asked you for a commission."})
-    assert inbox(artist_client)["items"][0]["message"] == "Fan Name asked you for a commission."
+                         data={"message": "{actor} asked you for a commission: {a {0} sketch}."})
+    assert inbox(artist_client)["items"][0]["message"] == "Fan Name asked you for a commission: {a {0} sketch}."
     with pytest.raises(ValueError):
         notifications.notify(conn, user["id"], "poke")
