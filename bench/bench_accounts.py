@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import store  # noqa: E402
 from app import create_app  # noqa: E402
+from bench import percentile, timed  # noqa: E402
 from store import accounts  # noqa: E402
 
 ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", "2000"))
@@ -31,18 +32,8 @@ ARTWORKS = int(os.environ.get("BENCH_ARTWORKS", "20000"))
 PASSWORD = "benchmark password"
 
 
-def timed(function, repeat):
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
 def report(name, samples):
-    samples = sorted(samples)
-    p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+    p95 = percentile(samples, 0.95)
     print(f"  {name:<44} p50 {statistics.median(samples):8.2f} ms   p95 {p95:8.2f} ms   (n={len(samples)})")
 
 

@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 import store  # noqa: E402
 from app import create_app  # noqa: E402
+from bench import percentile, timed  # noqa: E402
 from store import social  # noqa: E402
 
 ARTWORKS = int(os.environ.get("BENCH_FEED_ARTWORKS", "100000"))
@@ -28,20 +29,6 @@ ARTISTS = int(os.environ.get("BENCH_FEED_ARTISTS", "2000"))
 FOLLOWED = int(os.environ.get("BENCH_FEED_FOLLOWED", "200"))
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "300"))
 PASSWORD = "bench password 1"
-
-
-def percentile(samples, fraction):
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
-
-
-def timed(call, count):
-    samples = []
-    for _ in range(count):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
 
 
 def make_app(folder):
