@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import sys
+import threading
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -47,7 +48,14 @@ import imaging
 import recommend
 import store
 from imaging import analysis, derivatives
-from store import accounts, artworks, counters, notifications, profiles, social, taxonomy
+from search import artists as artist_search
+from search import engine as search_engine
+from search import evaluate as evaluation
+from search import highlight, ranking, tfidf
+from search import suggest as search_suggest
+from search.index import index_for
+from search.ranking import RankingConfig
+from store import accounts, artworks, catalog, counters, notifications, profiles, social, taxonomy
 from store.media import MediaStore
 
 log = logging.getLogger("easel")
@@ -112,7 +120,35 @@ def load_config(environ=os.environ):
         "RATELIMIT_DEFAULT": environ.get("RATELIMIT_DEFAULT", "300 per minute"),
         "PASSWORD_HASH_METHOD": environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO").upper(),
+        # JSON with any of search.ranking.RankingConfig's fields, e.g. {"engagement": 0.3}.
+        "SEARCH_RANKING": environ.get("SEARCH_RANKING") or None,
+        # Load the search ranking index in the background at start-up (seconds for 100,000 works),
+        # so that the first search does not wait for it.
+        "SEARCH_WARM": _flag(environ.get("SEARCH_WARM", "true")),
     }
+
+
+def parse_ranking(value):
+    """The search ranking settings: a RankingConfig, a dict or JSON text of overrides, or None."""
+    if value is None or isinstance(value, RankingConfig):
+        return value or RankingConfig()
+    try:
+        return (RankingConfig.from_mapping(value) if isinstance(value, dict) else RankingConfig.from_json(value))
+    except ValueError as error:
+        raise ValueError(f"SEARCH_RANKING: {error}") from error
+
+
+def warm_search_index(database):
+    """Load the process's search index (see SEARCH_WARM); a failure here only costs the head start."""
+    conn = store.connect(database)
+    try:
+        conn.execute("BEGIN")
+        index_for(database).refresh(conn)
+        conn.execute("COMMIT")
+    except Exception:
+        log.exception("could not warm the search index")
+    finally:
+        conn.close()
 
 
 def load_or_create_secret(data_dir):
@@ -1076,7 +1112,8 @@ def _store_one(user_id, upload, fields, index, count):
     values["title"] = _title_for(fields, upload, index, count)
     try:
         artwork_id = artworks.ingest(get_db(), media(), user_id, upload.read(), values, tags,
-                                     max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+                                     max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+                                     on_write=tfidf.describe_artwork)
     except imaging.ImageRejected as rejected:
         return None, {"type": "about:blank", "title": HTTPStatus(rejected.status).phrase,
                       "status": rejected.status, "detail": str(rejected)}
@@ -1198,7 +1235,7 @@ def update_artwork(artwork_id):
     if "title" in changes and changes["title"] is None:
         raise validation_error({"title": "cannot be empty"})
     _check_category(changes.get("category_id"))
-    artworks.update_artwork(get_db(), artwork_id, changes, tags)
+    artworks.update_artwork(get_db(), artwork_id, changes, tags, on_write=tfidf.describe_artwork)
     artwork = artworks.get_artwork(get_db(), artwork_id)
     return jsonify(artwork_detail_json(artwork))
 
@@ -1504,6 +1541,87 @@ def mark_notifications_read():
                     "unread_count": notifications.unread_count(get_db(), user_id)})
 
 
+# --- Routes: search -----------------------------------------------------------------------
+
+SEARCH_TYPES = ("artworks", "artists", "all")
+ARTISTS_BESIDE_ARTWORKS = 5
+
+
+def search_index():
+    return index_for(current_app.config["DATABASE"])
+
+
+def _search_filters():
+    filters = _artwork_filters()
+    filters["location"] = request.args.get("location", "").strip()[:100] or None
+    return search_engine.Filters(**filters)
+
+
+def search_hit_json(hit, artwork, tags, liked, explain):
+    shaped = artwork_json(artwork, tags, liked=liked)
+    shaped["highlights"] = hit.highlights or None
+    shaped["score"] = round(hit.score, 6)
+    if explain:
+        shaped["score_components"] = {name: round(value, 6) for name, value in hit.components.items()}
+    return shaped
+
+
+def search_hits_json(hits, explain):
+    ids = [hit.artwork_id for hit in hits]
+    conn = get_db()
+    rows, tags = artworks.artworks_by_id(conn, ids), taxonomy.tags_of(conn, ids)
+    liked = social.liked_among(conn, current_user_id(), ids)
+    return [search_hit_json(hit, rows[hit.artwork_id], tags[hit.artwork_id], hit.artwork_id in liked, explain)
+            for hit in hits if hit.artwork_id in rows]
+
+
+def artist_hit_json(row):
+    shaped = {key: row[key] for key in ("id", "username", "artist_name", "bio", "location", "profile_image_url",
+                                        "follower_count", "artwork_count", "created_at")}
+    shaped["specialties"] = json.loads(row["specialties"])
+    shaped["highlights"] = ({"artist_name": highlight.from_fts(row["highlighted_name"])}
+                            if row["highlighted_name"] else None)
+    return shaped
+
+
+@api.get("/search")
+def search():
+    page, per_page, offset = page_params()
+    kind = query_choice("type", SEARCH_TYPES, "artworks")
+    sort = query_choice("sort", search_engine.SORTS, "relevance")
+    explain = query_flag("explain", False)
+    text = request.args.get("q", "")
+    if kind == "artists":
+        rows, total = artist_search.search_artists(get_db(), artist_search.expression_for(text),
+                                                   offset=offset, limit=per_page)
+        return list_response([artist_hit_json(row) for row in rows], total, page, per_page,
+                             facets=None, corrected_query=None)
+    config = current_app.config["SEARCH_RANKING"]
+    result = search_engine.search_artworks(
+        get_db(), search_index(), text=text, filters=_search_filters(), sort=sort, offset=offset,
+        limit=per_page, viewer_id=current_user_id(), config=config, with_facets=query_flag("facets", True))
+    extra = {"facets": result.facets, "corrected_query": result.corrected_query}
+    if kind == "all":
+        artist_text = result.corrected_query or text
+        rows, total = artist_search.search_artists(get_db(), artist_search.expression_for(artist_text),
+                                                   limit=ARTISTS_BESIDE_ARTWORKS)
+        extra.update(artists=[artist_hit_json(row) for row in rows], artists_total=total)
+    if explain:
+        extra["ranking"] = config.as_dict()
+    return list_response(search_hits_json(result.hits, explain), result.total, page, per_page, **extra)
+
+
+@api.get("/search/suggest")
+def search_suggestions():
+    limit = query_int("limit", 5, maximum=20)
+    found = search_suggest.suggest(get_db(), request.args.get("q", ""), viewer_id=current_user_id(), limit=limit)
+    items = ([{"kind": "title", **item} for item in found["titles"]]
+             + [{"kind": "artist", **item} for item in found["artists"]]
+             + [{"kind": "tag", **item} for item in found["tags"]]
+             + [{"kind": "category", **item} for item in found["categories"]])
+    return list_response(items, len(items), 1, limit)
+
+
 # --- Command line -------------------------------------------------------------------------
 
 @click.command("init-db")
@@ -1548,7 +1666,7 @@ def import_images_command(directory, username, availability):
             try:
                 artworks.ingest(conn, MediaStore(current_app.config["MEDIA_DIR"]), artist["id"], path.read_bytes(),
                                 {"title": title, "availability_status": availability}, [],
-                                max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+                                max_pixels=current_app.config["MAX_IMAGE_PIXELS"], on_write=tfidf.describe_artwork)
                 created += 1
             except imaging.ImageRejected as rejected:
                 refused.append(f"{path.name}: {rejected}")
@@ -1581,6 +1699,108 @@ def check_counters_command(fix):
         raise SystemExit(1)
 
 
+def _ranking_option(value):
+    """--config/--compare: a named configuration (default, plain) or a JSON file of overrides."""
+    if value in ranking.NAMED:
+        return ranking.NAMED[value]
+    try:
+        return RankingConfig.from_json(Path(value).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise click.BadParameter(f"{value}: {error}") from error
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command():
+    """Refit TF-IDF and rebuild the full-text indexes from the rows (safe to run any time)."""
+    conn = store.connect(current_app.config["DATABASE"])
+    try:
+        started = time.perf_counter()
+        stats = tfidf.reindex(conn, progress=lambda rows: tqdm(rows, desc="Keywords", unit="work"))
+        seconds = time.perf_counter() - started
+    finally:
+        conn.close()
+    click.echo(f"Indexed {stats['documents']} artworks ({stats['vocabulary']} TF-IDF terms) and "
+               f"{stats['artists']} accounts in {seconds:.1f} s "
+               f"({stats['documents'] / seconds if seconds else 0:,.0f} artworks/s).")
+
+
+@click.group("evaluate")
+def evaluate_group():
+    """Offline evaluation of rankings."""
+
+
+@evaluate_group.command("search")
+@click.option("--qrels", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="TREC qrels: query_id 0 artwork_id relevance.")
+@click.option("--queries", type=click.Path(exists=True, dir_okay=False),
+              help="query_id<TAB>text per line. Default: the qrels path with .queries for its suffix.")
+@click.option("--run-out", type=click.Path(dir_okay=False), help="Write the run (TREC format) here.")
+@click.option("--config", "config_name", default="live", show_default=True,
+              help="live (SEARCH_RANKING), default, plain, or a JSON file of ranking settings.")
+@click.option("--compare", "compare_name", help="A second configuration to show side by side.")
+@click.option("--verbose", is_flag=True, help="Print each query's measures too.")
+@with_appcontext
+def evaluate_search_command(qrels, queries, run_out, config_name, compare_name, verbose):
+    """Run every judged query against the live index and print NDCG@10, MAP, MRR and Recall@100."""
+    queries_path = Path(queries) if queries else Path(qrels).with_suffix(".queries")
+    if not queries_path.exists():
+        raise click.BadParameter(f"{queries_path} not found; give --queries", param_hint="--queries")
+    configs = {config_name: _live_or_named(config_name)}
+    if compare_name:
+        configs[compare_name + (" " if compare_name == config_name else "")] = _live_or_named(compare_name)
+    judged, texts = evaluation.read_qrels(qrels), evaluation.read_queries(queries_path)
+    conn = store.connect(current_app.config["DATABASE"])
+    try:
+        results = {label: evaluation.evaluate(conn, search_index(), texts, judged, config)
+                   for label, config in configs.items()}
+    finally:
+        conn.close()
+    first = next(iter(results.values()))
+    click.echo(f"{len(first.per_query)} queries, {len(judged)} judgements")
+    if verbose:
+        for label, result in results.items():
+            click.echo(f"\n{label}:")
+            for query_id, values in result.per_query.items():
+                click.echo(f"  {query_id:<14}" + "  ".join(f"{name} {value:.3f}" for name, value in values.items())
+                           + f"  {texts[query_id]!r}")
+    click.echo("")
+    for line in evaluation.table(results):
+        click.echo(line)
+    if run_out:
+        evaluation.write_run(first.run, run_out, tag=config_name)
+        click.echo(f"Run written to {run_out}")
+
+
+def _live_or_named(name):
+    return current_app.config["SEARCH_RANKING"] if name == "live" else _ranking_option(name)
+
+
+@click.command("import-catalog")
+@click.argument("csv_path", metavar="CSV", type=click.Path(exists=True, dir_okay=False))
+@click.option("--limit", type=click.IntRange(min=1), help="Import only the first N records.")
+@click.option("--no-subject-tags", is_flag=True, help="Leave subjects out of the index (for evaluation).")
+@click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+              help="Processes for the image pipeline.")
+@with_appcontext
+def import_catalog_command(csv_path, limit, no_subject_tags, workers):
+    """Load a museum-style catalogue (title, artist, medium, year, dimensions, subjects) as artworks
+    with generated placeholder images, then reindex."""
+    try:
+        rows = catalog.read_catalogue(csv_path)[:limit]
+    except catalog.CatalogueError as error:
+        raise click.ClickException(str(error)) from error
+    conn = store.connect(current_app.config["DATABASE"])
+    try:
+        created = catalog.import_catalogue(
+            conn, MediaStore(current_app.config["MEDIA_DIR"]), rows, subjects_as_tags=not no_subject_tags,
+            workers=workers, progress=lambda items: tqdm(items, total=len(rows), desc="Importing", unit="work"))
+        stats = tfidf.reindex(conn)
+    finally:
+        conn.close()
+    click.echo(f"Imported {len(created)} artworks; index holds {stats['documents']} artworks.")
+
+
 # --- Application factory ------------------------------------------------------------------
 
 def create_app(config=None):
@@ -1594,6 +1814,7 @@ def create_app(config=None):
     app.config["CORS_ORIGINS"] = parse_origins(settings["CORS_ORIGINS"])
     app.config["PUBLIC_URL"] = parse_public_url(settings.get("PUBLIC_URL"))
     app.config["SECRET_KEY"] = settings["SECRET_KEY"] or load_or_create_secret(settings["DATA_DIR"])
+    app.config["SEARCH_RANKING"] = parse_ranking(settings.get("SEARCH_RANKING"))
     app.config.update(
         SESSION_COOKIE_NAME="easel_session",
         SESSION_COOKIE_HTTPONLY=True,
@@ -1613,6 +1834,9 @@ def create_app(config=None):
                                                                 method=settings["PASSWORD_HASH_METHOD"])
     store.initialise(app.config["DATABASE"])
     imaging.set_pixel_budget(settings["MAX_IMAGE_PIXELS"])
+    if settings["SEARCH_WARM"]:
+        threading.Thread(target=warm_search_index, args=(app.config["DATABASE"],), name="search-warm",
+                         daemon=True).start()
 
     app.register_blueprint(api)
     # always_send=False: no CORS headers on requests that sent no Origin (they are not cross-origin).
@@ -1629,6 +1853,9 @@ def create_app(config=None):
     app.cli.add_command(grant_role_command)
     app.cli.add_command(import_images_command)
     app.cli.add_command(check_counters_command)
+    app.cli.add_command(reindex_command)
+    app.cli.add_command(evaluate_group)
+    app.cli.add_command(import_catalog_command)
     return app
 
 

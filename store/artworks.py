@@ -53,10 +53,12 @@ def _artwork(row):
 
 # --- Creating --------------------------------------------------------------------------------
 
-def create_artwork(conn, media, artist_id, fields, tags, processed, data):
+def create_artwork(conn, media, artist_id, fields, tags, processed, data, on_write=None):
     """Insert an artwork with its analysis and tags, and write its files, all or nothing.
 
     processed: imaging.process(data); data: the uploaded bytes, kept as the original.
+    on_write(conn, artwork_id): runs inside the transaction once the rows are in (the search
+    engine's TF-IDF keywords), so the artwork is never visible without them.
 
     Files are written inside the write transaction: a concurrent delete of the last artwork
     sharing these files holds the same lock, so it cannot remove them between our check and
@@ -68,6 +70,8 @@ def create_artwork(conn, media, artist_id, fields, tags, processed, data):
     try:
         with transaction(conn):
             _insert_rows(conn, media, artwork_id, artist_id, fields, tags, processed)
+            if on_write is not None:
+                on_write(conn, artwork_id)
             for path, content in [(original, data), *_rendition_files(media, processed)]:
                 if media.write(path, content):
                     created.append(path)
@@ -118,6 +122,15 @@ def _insert_rows(conn, media, artwork_id, artist_id, fields, tags, processed):
 
 def get_artwork(conn, artwork_id):
     return _artwork(conn.execute(f"SELECT {_COLUMNS} {_FROM} WHERE a.id = ?", (artwork_id,)).fetchone())
+
+
+def artworks_by_id(conn, artwork_ids):
+    """{id: artwork} for those of `artwork_ids` that exist."""
+    if not artwork_ids:
+        return {}
+    marks = ", ".join("?" * len(artwork_ids))
+    rows = conn.execute(f"SELECT {_COLUMNS} {_FROM} WHERE a.id IN ({marks})", list(artwork_ids))
+    return {row["id"]: _artwork(row) for row in rows}
 
 
 def is_visible(artwork, viewer_id):
@@ -213,8 +226,11 @@ def followed_artworks(conn, user_id, *, before=None, limit=20):
 
 # --- Changing --------------------------------------------------------------------------------
 
-def update_artwork(conn, artwork_id, fields, tags=None):
-    """Write the given columns (and replace the artist's tags when `tags` is not None)."""
+def update_artwork(conn, artwork_id, fields, tags=None, on_write=None):
+    """Write the given columns (and replace the artist's tags when `tags` is not None).
+
+    on_write(conn, artwork_id): as for create_artwork, after the change and before the commit.
+    """
     columns = [column for column in fields if column in EDITABLE]
     with transaction(conn):
         if columns:
@@ -224,6 +240,8 @@ def update_artwork(conn, artwork_id, fields, tags=None):
         if tags is not None:
             taxonomy.set_tags(conn, artwork_id, tags, source="artist")
             conn.execute("UPDATE artworks SET updated_at = ? WHERE id = ?", (utc_now(), artwork_id))
+        if on_write is not None and (columns or tags is not None):
+            on_write(conn, artwork_id)
 
 
 def delete_artwork(conn, media, artwork_id):
@@ -296,13 +314,13 @@ def ensure_rendition(conn, media, artwork, size, fmt, mark=None, max_pixels=imag
 
 # --- Ingest ----------------------------------------------------------------------------------
 
-def ingest(conn, media, artist_id, data, fields, tags, max_pixels=imaging.DEFAULT_MAX_PIXELS):
+def ingest(conn, media, artist_id, data, fields, tags, max_pixels=imaging.DEFAULT_MAX_PIXELS, on_write=None):
     """Run the image pipeline on `data` and store the artwork; the upload route and the import
-    command share it. Raises imaging.ImageRejected for a file we do not accept."""
+    commands share it. Raises imaging.ImageRejected for a file we do not accept."""
     if not data:
         raise imaging.ImageRejected("The file is empty.")
     processed = imaging.process(data, max_pixels=max_pixels)
-    return create_artwork(conn, media, artist_id, fields, tags, processed, data)
+    return create_artwork(conn, media, artist_id, fields, tags, processed, data, on_write=on_write)
 
 
 def rendition_etag(artwork, size, fmt, mark=None):

@@ -31,6 +31,8 @@ def make_app(tmp_path):
             "CORS_ORIGINS": "http://localhost:3000",
             "SESSION_COOKIE_SECURE": False,
             "TRUST_PROXY": 0,
+            # Each test's index loads on its first search; a thread outliving the test is not wanted.
+            "SEARCH_WARM": False,
             **overrides,
         }
         return create_app(config)

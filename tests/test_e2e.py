@@ -159,9 +159,12 @@ def test_upload_serve_and_delete_an_image_over_http(tmp_path):
         assert not_modified.value.code == 304
 
         follow_like_and_read_the_feed(server, artwork, cookie)
+        search_follows_changes_in_every_worker(server, artwork, cookie)
 
         status, _, _ = server.call("DELETE", f"/api/artworks/{artwork['id']}", cookie=cookie)
         assert status == 200
+        for _ in range(6):
+            assert server.call("GET", "/api/search?q=atake")[2]["total"] == 0
     finally:
         server.stop()
     assert [path for path in (data_dir / "media").rglob("*") if path.is_file()] == []
@@ -185,3 +188,17 @@ def follow_like_and_read_the_feed(server, artwork, artist_cookie):
     assert feed["items"][0]["liked_by_viewer"] is True
     status, _, inbox = server.call("GET", "/api/notifications", cookie=artist_cookie)
     assert [n["kind"] for n in inbox["items"]] == ["like", "follow"] and inbox["unread_count"] == 2
+
+
+def search_follows_changes_in_every_worker(server, artwork, cookie):
+    """Each gunicorn worker keeps its own ranking index; a change made through one worker must be
+    searchable through all of them at once (repeated requests reach both workers)."""
+    for _ in range(6):
+        status, _, body = server.call("GET", "/api/search?q=ohashi")
+        assert status == 200 and [item["id"] for item in body["items"]] == [artwork["id"]]
+    status, _, _ = server.call("PUT", f"/api/artworks/{artwork['id']}", {"title": "Sudden shower over Atake"},
+                               cookie=cookie)
+    assert status == 200
+    for _ in range(6):
+        assert server.call("GET", "/api/search?q=atake")[2]["total"] == 1
+        assert server.call("GET", "/api/search?q=ohashi+")[2]["total"] == 0
