@@ -78,4 +78,4 @@ def _categories(conn, typed, limit):
         WHERE name LIKE :prefix ESCAPE '\\' OR name LIKE :word ESCAPE '\\'
         ORDER BY name LIKE :prefix ESCAPE '\\' DESC, artwork_count DESC, name LIMIT :limit
         """, {"prefix": escaped + "%", "word": "% " + escaped + "%", "limit": limit})
-    return [{"id": row["id"], "text": row["name"], "kind": row["kind"]} for row in rows]
+    return [{"id": row["id"], "text": row["name"], "category_kind": row["kind"]} for row in rows]

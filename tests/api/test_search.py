@@ -109,6 +109,8 @@ def test_suggestions(client, works):
     body = client.get("/api/search/suggest?q=po").get_json()
     kinds = {(item["kind"], item["text"]) for item in body["items"]}
     assert ("tag", "pond") in kinds and ("category", "Portrait") in kinds
+    portrait = next(item for item in body["items"] if item["text"] == "Portrait")
+    assert portrait["category_kind"] == "category"
     assert client.get("/api/search/suggest?q=hidd").get_json()["items"] == []
     assert {item["text"] for item in client.get("/api/search/suggest?q=japanese br").get_json()["items"]} == \
         {"Japanese bridge"}
@@ -141,3 +143,9 @@ def test_the_index_is_loaded_in_the_background_at_start(make_app, tmp_path):
     while index.generation is None and time.monotonic() < deadline:
         time.sleep(0.02)
     assert index.generation is not None
+
+
+def test_bad_ranking_settings_stop_the_server_at_start(make_app):
+    with pytest.raises(ValueError, match="SEARCH_RANKING"):
+        make_app(SEARCH_RANKING='{"engagement": -2}')
+    assert make_app(SEARCH_RANKING='{"engagement": 0.4}').config["SEARCH_RANKING"].engagement == 0.4
