@@ -61,7 +61,7 @@ class SearchResult:
     total: int
     facets: dict
     corrected_query: str | None
-    expression: str | None   # the FTS5 MATCH text used, for the artists search and debugging
+    expression: str | None   # the FTS5 MATCH text of the query (None when browsing), for checks and debugging
 
 
 class _Group:
@@ -114,7 +114,7 @@ def _search(conn, index, text, filters, sort, offset, limit, viewer_id, config, 
     candidates = _matches(conn, index, plan, expression)
     candidates = candidates[visible[candidates]]
     masks = _filter_masks(conn, index, candidates, filters)
-    chosen = candidates[_all(masks, len(candidates))]
+    chosen = candidates[facet_counts.passing(masks, len(candidates))]
     scores, components = _scores(index, plan, chosen, config)
     order = _order(index, chosen, scores, sort, offset + limit)[offset:]
     page = chosen[order]
@@ -257,14 +257,6 @@ def _filter_masks(conn, index, docs, f):
     if f.created_before is not None:
         masks["created_before"] = index.created[docs] < _epoch(f.created_before)
     return masks
-
-
-def _all(masks, size, leave_out=None):
-    keep = np.ones(size, bool)
-    for name, mask in masks.items():
-        if name != leave_out:
-            keep &= mask
-    return keep
 
 
 def _tagged(conn, tag):

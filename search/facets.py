@@ -20,13 +20,7 @@ def count(conn, index, docs, masks, filtered):
     """{facet: [{value..., count}]} for `docs` (the visible matches) under the filter `masks`;
     filtered: docs under every mask (the result set), shared by the facets with no filter of their own."""
     def chosen(own):
-        if own not in masks:
-            return filtered
-        keep = np.ones(len(docs), bool)
-        for name, mask in masks.items():
-            if name != own:
-                keep &= mask
-        return docs[keep]
+        return docs[passing(masks, len(docs), leave_out=own)] if own in masks else filtered
 
     return {
         "medium": _labelled(index.medium[chosen("medium")], index.mediums),
@@ -36,6 +30,15 @@ def count(conn, index, docs, masks, filtered):
         "price": _prices(index.price[chosen("price")]),
         "location": _labelled(index.location[chosen("location")], index.locations),
     }
+
+
+def passing(masks, size, leave_out=None):
+    """The positions every mask keeps, but for the one named `leave_out`."""
+    keep = np.ones(size, bool)
+    for name, mask in masks.items():
+        if name != leave_out:
+            keep &= mask
+    return keep
 
 
 def _labelled(codes, table):
