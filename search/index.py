@@ -70,6 +70,11 @@ def normalise_label(value):
     return text or None
 
 
+def _text_key(row):
+    """A fingerprint of a row's text, to tell a text change from a counter change."""
+    return hash(tuple(row[column] for column in COLUMNS))
+
+
 def _trimmed(value):
     return " ".join(str(value).split()) if value is not None else None
 
@@ -212,8 +217,8 @@ class SearchIndex:
         self._reset(capacity=(rows[-1]["doc_id"] + 1) if rows else 0)
         entries = []
         for row in rows:
-            counts = self._set_attributes(row)
-            entries.append((row["doc_id"], counts))
+            self._set_attributes(row)
+            entries.append((row["doc_id"], self._set_text(row)))
         self.postings = Postings.build(entries)
         self._group_stems()
         self.generation, self.seq = generation, seq
@@ -227,11 +232,11 @@ class SearchIndex:
             for row in conn.execute(_DOCUMENTS_SQL + f" WHERE s.doc_id IN ({marks})", chunk):
                 found.add(row["doc_id"])
                 self._grow(row["doc_id"] + 1)
-                old_key = self.text_key[row["doc_id"]]
                 was_alive = self.alive[row["doc_id"]]
-                counts = self._set_attributes(row)
-                if not was_alive or self.text_key[row["doc_id"]] != old_key:
-                    self._replace_text(row["doc_id"], counts)
+                self._set_attributes(row)
+                # Most changes are counters (a like, a view): the text, and its tokens, stay as they are.
+                if not was_alive or self.text_key[row["doc_id"]] != _text_key(row):
+                    self._replace_text(row["doc_id"], self._set_text(row))
         for doc_id in set(doc_ids) - found:
             if doc_id < self.capacity and self.alive[doc_id]:
                 self.alive[doc_id] = False
@@ -253,8 +258,11 @@ class SearchIndex:
         self.likes[doc], self.comments[doc] = row["like_count"], row["comment_count"]
         self.shares[doc], self.views[doc] = row["share_count"], row["view_count"]
         self.quality[doc] = np.nan if row["quality_score"] is None else row["quality_score"]
-        self.text_key[doc] = hash(tuple(row[column] for column in COLUMNS))
-        counts, self.length[doc] = document_terms(row)
+
+    def _set_text(self, row):
+        """Record the text's key and length; returns its terms (document_terms())."""
+        self.text_key[row["doc_id"]] = _text_key(row)
+        counts, self.length[row["doc_id"]] = document_terms(row)
         return counts
 
     def _replace_text(self, doc_id, counts):
