@@ -1700,7 +1700,9 @@ def check_counters_command(fix):
 
 
 def _ranking_option(value):
-    """--config/--compare: a named configuration (default, plain) or a JSON file of overrides."""
+    """--config/--compare: live (SEARCH_RANKING), a named configuration (default, plain) or a JSON file."""
+    if value == "live":
+        return current_app.config["SEARCH_RANKING"]
     if value in ranking.NAMED:
         return ranking.NAMED[value]
     try:
@@ -1746,9 +1748,9 @@ def evaluate_search_command(qrels, queries, run_out, config_name, compare_name, 
     queries_path = Path(queries) if queries else Path(qrels).with_suffix(".queries")
     if not queries_path.exists():
         raise click.BadParameter(f"{queries_path} not found; give --queries", param_hint="--queries")
-    configs = {config_name: _live_or_named(config_name)}
+    configs = {config_name: _ranking_option(config_name)}
     if compare_name:
-        configs[compare_name + (" " if compare_name == config_name else "")] = _live_or_named(compare_name)
+        configs[compare_name + (" " if compare_name == config_name else "")] = _ranking_option(compare_name)
     judged, texts = evaluation.read_qrels(qrels), evaluation.read_queries(queries_path)
     conn = store.connect(current_app.config["DATABASE"])
     try:
@@ -1770,10 +1772,6 @@ def evaluate_search_command(qrels, queries, run_out, config_name, compare_name, 
     if run_out:
         evaluation.write_run(first.run, run_out, tag=config_name)
         click.echo(f"Run written to {run_out}")
-
-
-def _live_or_named(name):
-    return current_app.config["SEARCH_RANKING"] if name == "live" else _ranking_option(name)
 
 
 @click.command("import-catalog")

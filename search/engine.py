@@ -13,7 +13,6 @@ decides it, through the same MATCH expression.
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import numpy as np
 from rapidfuzz import process
@@ -21,7 +20,7 @@ from rapidfuzz.distance import OSA
 
 from search import facets as facet_counts
 from search.highlight import Marker
-from search.index import COLOUR_NAMES, COLUMNS, normalise_label
+from search.index import COLOUR_NAMES, COLUMNS, epoch, normalise_label
 from search.query import display as display_query
 from search.query import exclusion_expression, match_expression, parse, term_expression
 from search.ranking import RankingConfig, blend, bm25, priors
@@ -253,9 +252,9 @@ def _filter_masks(conn, index, docs, f):
     if f.location is not None:
         masks["location"] = np.isin(index.location[docs], facet_counts.location_codes(index, f.location))
     if f.created_after is not None:
-        masks["created_after"] = index.created[docs] >= _epoch(f.created_after)
+        masks["created_after"] = index.created[docs] >= epoch(f.created_after)
     if f.created_before is not None:
-        masks["created_before"] = index.created[docs] < _epoch(f.created_before)
+        masks["created_before"] = index.created[docs] < epoch(f.created_before)
     return masks
 
 
@@ -268,10 +267,6 @@ def _tagged(conn, tag):
         WHERE t.name = ?
         """, (tag,)).fetchone()[0]
     return np.asarray(json.loads(found), dtype=np.int64)
-
-
-def _epoch(timestamp):
-    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp()
 
 
 # --- Scoring and order ------------------------------------------------------------------------

@@ -79,7 +79,8 @@ def _trimmed(value):
     return " ".join(str(value).split()) if value is not None else None
 
 
-def _epoch(timestamp):
+def epoch(timestamp):
+    """Seconds since 1970 of a timestamp in the schema's format."""
     return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp()
 
 
@@ -254,7 +255,7 @@ class SearchIndex:
         self.colours[doc] = sum(1 << COLOUR_NAMES.index(name) for name in row["colours"].split()
                                 if name in COLOUR_NAMES)
         self.price[doc] = np.nan if row["price"] is None else float(row["price"])
-        self.created[doc] = _epoch(row["created_at"])
+        self.created[doc] = epoch(row["created_at"])
         self.likes[doc], self.comments[doc] = row["like_count"], row["comment_count"]
         self.shares[doc], self.views[doc] = row["share_count"], row["view_count"]
         self.quality[doc] = np.nan if row["quality_score"] is None else row["quality_score"]

@@ -5,6 +5,7 @@ earlier words required. Private works never lend a title or a tag to anyone but 
 """
 
 from search.query import match_expression, parse, term_expression
+from store import escape_like
 
 MIN_LENGTH = 2
 # Title matches are ranked by likes among the first matches FTS5 yields; enough for a dropdown.
@@ -45,7 +46,7 @@ def _titles(conn, expression, viewer_id, limit):
 
 
 def _tags(conn, typed, viewer_id, limit):
-    escaped = typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = escape_like(typed)
     rows = conn.execute(
         """
         SELECT t.name, count(*) AS uses FROM tags t
@@ -71,7 +72,7 @@ def _artists(conn, expression, limit):
 
 
 def _categories(conn, typed, limit):
-    escaped = typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = escape_like(typed)
     rows = conn.execute(
         """
         SELECT id, name, kind FROM categories

@@ -27,6 +27,11 @@ def utc_now(offset=timedelta(0)):
     return (datetime.now(UTC) + offset).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+def escape_like(text):
+    """`text` with LIKE's wildcards escaped, for `LIKE ... ESCAPE '\\'` (a typed % or _ is literal)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def new_id():
     return str(uuid.uuid4())
 

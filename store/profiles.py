@@ -3,7 +3,7 @@
 import json
 
 from imaging import watermark
-from store import transaction, utc_now
+from store import escape_like, transaction, utc_now
 
 THEMES = ("minimal", "classic", "dark", "bold", "editorial", "monochrome")
 LAYOUTS = ("grid", "masonry", "slideshow")
@@ -141,7 +141,7 @@ def list_accounts(conn, *, limit, offset, sort="newest", account_type=None, loca
         params["account_type"] = account_type
     if location:
         where.append("location LIKE :location ESCAPE '\\'")
-        escaped = location.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        escaped = escape_like(location)
         params["location"] = f"%{escaped}%"
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     total = conn.execute(f"SELECT count(*) FROM artists {clause}", params).fetchone()[0]

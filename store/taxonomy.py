@@ -3,7 +3,7 @@
 import sqlite3
 from datetime import timedelta
 
-from store import utc_now
+from store import escape_like, utc_now
 
 CATEGORY_KINDS = ("category", "medium")
 MAX_TAGS = 20
@@ -131,7 +131,7 @@ def tag_usage(conn, *, prefix=None, days=7):
     so a tag going from 0 to 5 outranks one going from 100 to 104. One pass serves every sort
     (see rank_tags), so the tags route computes it once for its page and its trending preview.
     """
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") if prefix else None
+    escaped = escape_like(prefix) if prefix else None
     rows = conn.execute(
         """
         SELECT t.id, t.name, count(*) AS usage_count,
