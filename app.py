@@ -49,13 +49,14 @@ import recommend
 import store
 from imaging import analysis, derivatives
 from search import artists as artist_search
+from search import copies, highlight, images, ranking, tfidf, visual
 from search import engine as search_engine
 from search import evaluate as evaluation
-from search import highlight, ranking, tfidf
+from search import similar as similar_art
 from search import suggest as search_suggest
 from search.index import index_for
 from search.ranking import RankingConfig
-from store import accounts, artworks, catalog, counters, notifications, profiles, social, taxonomy
+from store import accounts, artworks, catalog, copyright, counters, notifications, profiles, social, taxonomy
 from store.media import MediaStore
 
 log = logging.getLogger("easel")
@@ -144,6 +145,7 @@ def warm_search_index(database):
     try:
         conn.execute("BEGIN")
         index_for(database).refresh(conn)
+        images.index_for(database).refresh(conn)
         conn.execute("COMMIT")
     except Exception:
         log.exception("could not warm the search index")
@@ -764,6 +766,14 @@ def artwork_json(artwork, tags, *, liked=False, detail=False):
     return shaped
 
 
+def artwork_summary_json(artwork):
+    """Just enough to show an artwork beside another one: id, title, artist, thumbnails."""
+    return {"id": artwork["id"], "title": artwork["title"],
+            "artist": {"id": artwork["artist_id"], "username": artwork["artist_username"],
+                       "artist_name": artwork["artist_name"]},
+            "thumbnail_urls": thumbnail_urls(artwork["id"])}
+
+
 def artwork_detail_json(artwork):
     liked = social.liked_among(get_db(), current_user_id(), [artwork["id"]])
     return artwork_json(artwork, taxonomy.tags_of(get_db(), [artwork["id"]])[artwork["id"]],
@@ -878,6 +888,7 @@ NOTIFICATION_MESSAGES = {
     "comment": "{actor} commented on {artwork}.",
     "reply": "{actor} replied to your comment on {artwork}.",
     "follow": "{actor} started following you.",
+    "copy_alert": "{artwork} looks like a copy of your work.",
 }
 EXCERPT_LENGTH = 140
 
@@ -1077,11 +1088,11 @@ def _visible_artwork_or_404(artwork_id, viewer_id):
     return artwork
 
 
-def _own_artwork(artwork_id):
+def _own_artwork(artwork_id, action="change"):
     user_id = require_user()
     artwork = _visible_artwork_or_404(artwork_id, user_id)
     if artwork["artist_id"] != user_id:
-        raise ApiError(403, "Only the artist can change this artwork.")
+        raise ApiError(403, f"Only the artist can {action} this artwork.")
     return artwork
 
 
@@ -1105,6 +1116,33 @@ def _title_for(fields, upload, index, count):
     return artworks.title_from_filename(upload.filename)
 
 
+def _check_for_copies(conn, artwork_id, uploader_id, probe):
+    """Inside the write: alert the artists whose works this one looks like a copy of (unless it
+    is private, which nobody else can see), and keep the matches for the response."""
+    matches = visual.originals_of_upload(conn, current_app.config["DATABASE"], probe, uploader_id)
+    private = conn.execute("SELECT availability_status = 'private' FROM artworks WHERE id = ?",
+                           (artwork_id,)).fetchone()[0]
+    if not private:
+        copyright.raise_alerts(conn, artwork_id, matches)
+    g.setdefault("copy_matches", {})[artwork_id] = matches
+
+
+def _after_upload(uploader_id):
+    def hook(conn, artwork_id, processed):
+        tfidf.describe_artwork(conn, artwork_id)
+        _check_for_copies(conn, artwork_id, uploader_id, processed.probe)
+    return hook
+
+
+def possible_copy_of(artwork_id):
+    """The upload's matches the uploader may see: works by other artists it looks like a copy of."""
+    matches = g.get("copy_matches", {}).get(artwork_id, [])
+    found = artworks.artworks_by_id(get_db(), [original_id for original_id, _, _ in matches])
+    return [{"artwork": artwork_summary_json(found[original_id]), "score": round(score, 4), "evidence": evidence}
+            for original_id, score, evidence in matches
+            if original_id in found and artworks.is_visible(found[original_id], current_user_id())]
+
+
 def _store_one(user_id, upload, fields, index, count):
     """(artwork id, None) or (None, problem body) for one uploaded file."""
     values = given(fields)
@@ -1113,7 +1151,7 @@ def _store_one(user_id, upload, fields, index, count):
     try:
         artwork_id = artworks.ingest(get_db(), media(), user_id, upload.read(), values, tags,
                                      max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
-                                     on_write=tfidf.describe_artwork)
+                                     on_write=_after_upload(user_id))
     except imaging.ImageRejected as rejected:
         return None, {"type": "about:blank", "title": HTTPStatus(rejected.status).phrase,
                       "status": rejected.status, "detail": str(rejected)}
@@ -1126,6 +1164,7 @@ def _batch_response(files, results):
         entry = {"index": index, "filename": upload.filename, "status": 201 if artwork_id else problem["status"]}
         if artwork_id:
             entry["artwork"] = artworks_json([artworks.get_artwork(get_db(), artwork_id)])[0]
+            entry["possible_copy_of"] = possible_copy_of(artwork_id)
         else:
             entry["error"] = problem
         items.append(entry)
@@ -1158,7 +1197,8 @@ def upload_artworks():
     if len(files) > 1:
         return _batch_response(files, results)
     artwork = artworks.get_artwork(get_db(), results[0][0])
-    return jsonify(artwork_detail_json(artwork)), 201, {"Location": f"/api/artworks/{artwork['id']}"}
+    body = {**artwork_detail_json(artwork), "possible_copy_of": possible_copy_of(artwork["id"])}
+    return jsonify(body), 201, {"Location": f"/api/artworks/{artwork['id']}"}
 
 
 def _date_param(name):
@@ -1228,15 +1268,21 @@ def get_artwork(artwork_id):
 
 @api.put("/artworks/<artwork_id>")
 def update_artwork(artwork_id):
-    _own_artwork(artwork_id)
+    artwork = _own_artwork(artwork_id)
     form = validated(ArtworkFields)
     changes = given(form)
     tags = changes.pop("tags", None)
     if "title" in changes and changes["title"] is None:
         raise validation_error({"title": "cannot be empty"})
     _check_category(changes.get("category_id"))
+    was_private = artwork["availability_status"] == "private"
     artworks.update_artwork(get_db(), artwork_id, changes, tags, on_write=tfidf.describe_artwork)
     artwork = artworks.get_artwork(get_db(), artwork_id)
+    if was_private and artwork["availability_status"] != "private":
+        # Uploaded private, shown now: the check an upload gets, so privacy is no way around it.
+        probe = _stored_probe(artwork)
+        with store.transaction(get_db()):
+            _check_for_copies(get_db(), artwork_id, artwork["artist_id"], probe)
     return jsonify(artwork_detail_json(artwork))
 
 
@@ -1622,6 +1668,108 @@ def search_suggestions():
     return list_response(items, len(items), 1, limit)
 
 
+# --- Routes: visual search, similar art and copyright ------------------------------------
+
+MAX_MATCHES = 50
+
+
+def _stored_probe(artwork):
+    """A copy-detection probe of an artwork's stored original."""
+    try:
+        data = Path(artwork["image_path"]).read_bytes()
+        return imaging.probe(data, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+    except (OSError, imaging.ImageRejected) as error:
+        raise ApiError(409, "This artwork's image file cannot be read for comparison.") from error
+
+
+def _summaries(artwork_ids):
+    found = artworks.artworks_by_id(get_db(), list(artwork_ids))
+    return {artwork_id: artwork_summary_json(artwork) for artwork_id, artwork in found.items()}
+
+
+@api.post("/search/image")
+@rate_limit("30 per minute")
+def search_by_image():
+    if request.mimetype != "multipart/form-data":
+        raise ApiError(415, "Send the image as multipart/form-data in image_file.")
+    upload = request.files.get("image_file")
+    data = upload.read() if upload else b""
+    if not data:
+        raise validation_error({"image_file": "is required"})
+    limit = query_int("limit", 20, maximum=MAX_MATCHES)
+    try:
+        probe = imaging.probe(data, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+    except imaging.ImageRejected as rejected:
+        raise ApiError(rejected.status, str(rejected), errors={"image_file": str(rejected)}) from rejected
+    duplicates, similar = visual.image_search(get_db(), current_app.config["DATABASE"], probe,
+                                              viewer_id=current_user_id(), limit=limit)
+    shown = _summaries([a for a, _, _ in duplicates] + [a for a, _ in similar])
+    return jsonify({
+        "duplicates": [{"artwork": shown[a], "score": round(score, 4), "evidence": evidence}
+                       for a, score, evidence in duplicates if a in shown],
+        "similar": [{"artwork": shown[a], "score": score} for a, score in similar if a in shown],
+        "threshold": copies.COPY_THRESHOLD,
+    })
+
+
+@api.get("/artworks/<artwork_id>/similar")
+def similar_artworks(artwork_id):
+    viewer_id = current_user_id()
+    _visible_artwork_or_404(artwork_id, viewer_id)
+    mode = query_choice("mode", similar_art.MODES, "mixed")
+    limit = query_int("limit", 20, maximum=MAX_MATCHES)
+    found = similar_art.similar_artworks(get_db(), current_app.config["DATABASE"], artwork_id, mode=mode,
+                                         viewer_id=viewer_id, limit=limit)
+    shown = _summaries([a for a, _, _ in found])
+    items = [{"artwork": shown[a], "score": score, "components": parts} for a, score, parts in found if a in shown]
+    return list_response(items, len(items), 1, limit, mode=mode)
+
+
+@api.get("/artworks/<artwork_id>/copies")
+def artwork_copies(artwork_id):
+    artwork = _own_artwork(artwork_id, action="see the copies of")
+    found = visual.copies_by_others(get_db(), current_app.config["DATABASE"], _stored_probe(artwork),
+                                    artwork["artist_id"], limit=MAX_MATCHES)
+    shown = _summaries([a for a, _, _ in found])
+    items = [{"artwork": shown[a], "score": round(score, 4), "evidence": evidence}
+             for a, score, evidence in found if a in shown]
+    return list_response(items, len(items), 1, MAX_MATCHES, threshold=copies.COPY_THRESHOLD)
+
+
+def copy_alert_json(alert, shown):
+    return {"id": alert["id"], "status": alert["status"], "score": alert["score"], "evidence": alert["evidence"],
+            "original": shown.get(alert["original_id"]), "copy": shown.get(alert["artwork_id"]),
+            "note": alert["note"], "created_at": alert["created_at"], "resolved_at": alert["resolved_at"]}
+
+
+@api.get("/copyright/alerts")
+def list_copy_alerts():
+    user_id = require_user()
+    page, per_page, offset = page_params()
+    status = query_choice("status", copyright.STATUSES)
+    alerts, total = copyright.alerts_for(get_db(), user_id, status=status, limit=per_page, offset=offset)
+    shown = _summaries({a["original_id"] for a in alerts} | {a["artwork_id"] for a in alerts})
+    return list_response([copy_alert_json(a, shown) for a in alerts], total, page, per_page)
+
+
+class AlertResolution(Body):
+    status: Literal[copyright.RESOLUTIONS]
+    note: Text(1000) | None = None
+
+
+@api.put("/copyright/alerts/<alert_id>")
+def resolve_copy_alert(alert_id):
+    user_id = require_user()
+    alert = copyright.get_alert(get_db(), alert_id)
+    if alert is None or alert["artist_id"] != user_id:
+        raise ApiError(404, "No copy alert of yours has that id.")
+    body = validated(AlertResolution)
+    with store.transaction(get_db()):
+        alert = copyright.resolve(get_db(), alert_id, body.status, body.note)
+    shown = _summaries([alert["original_id"], alert["artwork_id"]])
+    return jsonify(copy_alert_json(alert, shown))
+
+
 # --- Command line -------------------------------------------------------------------------
 
 @click.command("init-db")
@@ -1666,7 +1814,8 @@ def import_images_command(directory, username, availability):
             try:
                 artworks.ingest(conn, MediaStore(current_app.config["MEDIA_DIR"]), artist["id"], path.read_bytes(),
                                 {"title": title, "availability_status": availability}, [],
-                                max_pixels=current_app.config["MAX_IMAGE_PIXELS"], on_write=tfidf.describe_artwork)
+                                max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+                                on_write=lambda c, artwork_id, _: tfidf.describe_artwork(c, artwork_id))
                 created += 1
             except imaging.ImageRejected as rejected:
                 refused.append(f"{path.name}: {rejected}")
@@ -1714,9 +1863,12 @@ def _ranking_option(value):
 @click.command("reindex")
 @with_appcontext
 def reindex_command():
-    """Refit TF-IDF and rebuild the full-text indexes from the rows (safe to run any time)."""
+    """Refit TF-IDF, rebuild the full-text indexes and fingerprint any image without one."""
     conn = store.connect(current_app.config["DATABASE"])
     try:
+        missing = artworks.without_fingerprint(conn)
+        for artwork_id, image_path in tqdm(missing, desc="Fingerprints", unit="image", disable=not missing):
+            artworks.add_fingerprint(conn, artwork_id, image_path, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
         started = time.perf_counter()
         stats = tfidf.reindex(conn, progress=lambda rows: tqdm(rows, desc="Keywords", unit="work"))
         seconds = time.perf_counter() - started

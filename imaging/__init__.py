@@ -11,10 +11,10 @@ from .decode import (
     UnsupportedImageType,
     set_pixel_budget,
 )
-from .pipeline import Processed, process, render
+from .pipeline import Processed, probe, process, render
 from .watermark import Watermark
 
 __all__ = [
     "DEFAULT_MAX_PIXELS", "CorruptImage", "ImageRejected", "Processed", "TooManyPixels",
-    "UnsupportedImageType", "Watermark", "process", "render", "set_pixel_budget",
+    "UnsupportedImageType", "Watermark", "probe", "process", "render", "set_pixel_budget",
 ]

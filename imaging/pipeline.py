@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import analysis, derivatives, exif, watermark
+from . import analysis, derivatives, exif, fingerprint, watermark
 from .decode import DEFAULT_MAX_PIXELS, decode
 
 # Encoded during the upload. JPEG costs a few ms at every size and WebP little at the two small
@@ -35,6 +35,8 @@ class Processed:
     palette: list
     colour_tags: list
     quality: dict
+    fingerprint: fingerprint.Fingerprint
+    probe: fingerprint.Probe  # to look the upload up in the image index (copy checks)
     timings: dict = field(default_factory=dict)  # stage -> milliseconds
 
 
@@ -65,6 +67,7 @@ def process(data, *, max_pixels=DEFAULT_MAX_PIXELS, renditions=EAGER_RENDITIONS)
     hashes = analysis.perceptual_hashes(small)
     histogram = analysis.hsv_histogram(small)
     colours = analysis.palette(small)
+    prints, probe_ = fingerprint.fingerprint(small), fingerprint.probe(small)
     clock.lap("analysis")
     quality = analysis.quality_report(medium, decoded.width, decoded.height)
     clock.lap("quality")
@@ -72,8 +75,20 @@ def process(data, *, max_pixels=DEFAULT_MAX_PIXELS, renditions=EAGER_RENDITIONS)
         sha256=digest, mime=decoded.mime, extension=decoded.extension, file_size=len(data),
         width=decoded.width, height=decoded.height, frames=decoded.frames, exif=summary,
         renditions=encoded, hashes=hashes, histogram=histogram, palette=colours,
-        colour_tags=analysis.colour_tags(colours), quality=quality, timings=clock.timings,
+        colour_tags=analysis.colour_tags(colours), quality=quality, fingerprint=prints, probe=probe_,
+        timings=clock.timings,
     )
+
+
+def small_copy(data, *, max_pixels=DEFAULT_MAX_PIXELS):
+    """The image as the upload pipeline analyses it: oriented, sRGB, at most 256 px, flattened."""
+    decoded = decode(data, max_pixels=max_pixels, long_edge=derivatives.SIZES["small"])
+    return derivatives.flatten(derivatives.resize(decoded.image, derivatives.SIZES["small"]))
+
+
+def probe(data, *, max_pixels=DEFAULT_MAX_PIXELS):
+    """A copy-detection probe of an image that is looked up but not stored."""
+    return fingerprint.probe(small_copy(data, max_pixels=max_pixels))
 
 
 def render(data, size, fmt, *, mark=None, max_pixels=DEFAULT_MAX_PIXELS):

@@ -8,7 +8,7 @@ from pathlib import PurePath
 import PIL
 
 import imaging
-from imaging import derivatives
+from imaging import derivatives, fingerprint
 from store import new_id, taxonomy, transaction, utc_now
 
 AVAILABILITY = ("available", "sold", "exhibition", "private")
@@ -111,11 +111,40 @@ def _insert_rows(conn, media, artwork_id, artist_id, fields, tags, processed):
         "INSERT INTO image_features (artwork_id, phash, dhash, whash, colorhash, histogram) VALUES (?, ?, ?, ?, ?, ?)",
         (artwork_id, hashes["phash"], hashes["dhash"], hashes["whash"], hashes["colorhash"],
          processed.histogram.astype("<f4").tobytes()))
+    store_fingerprint(conn, artwork_id, processed.fingerprint)
     conn.executemany(
         "INSERT INTO artwork_colours (artwork_id, rank, hex, share, name) VALUES (?, ?, ?, ?, ?)",
         [(artwork_id, rank, c["hex"], c["share"], c["name"]) for rank, c in enumerate(processed.palette, 1)])
     taxonomy.set_tags(conn, artwork_id, tags, source="artist")
     taxonomy.set_tags(conn, artwork_id, processed.colour_tags, source="colour")
+
+
+def store_fingerprint(conn, artwork_id, prints):
+    conn.execute(
+        "INSERT OR REPLACE INTO image_fingerprints (artwork_id, full_dct, full_gradient, centre_dct, "
+        "centre_gradient, colour) VALUES (?, ?, ?, ?, ?, ?)",
+        (artwork_id, prints.full_dct, prints.full_gradient, prints.centre_dct, prints.centre_gradient,
+         prints.colour.astype("<f4").tobytes()))
+
+
+def without_fingerprint(conn):
+    """[(artwork id, original path)] of works stored before fingerprints existed."""
+    return [tuple(row) for row in conn.execute(
+        "SELECT a.id, a.image_path FROM artworks a LEFT JOIN image_fingerprints f ON f.artwork_id = a.id "
+        "WHERE f.artwork_id IS NULL AND a.image_path IS NOT NULL")]
+
+
+def add_fingerprint(conn, artwork_id, image_path, max_pixels=imaging.DEFAULT_MAX_PIXELS):
+    """Fingerprint a stored original; False when its file is missing or unreadable."""
+    try:
+        with open(image_path, "rb") as handle:
+            data = handle.read()
+        small = imaging.pipeline.small_copy(data, max_pixels=max_pixels)
+    except (OSError, imaging.ImageRejected):
+        return False
+    with transaction(conn):
+        store_fingerprint(conn, artwork_id, fingerprint.fingerprint(small))
+    return True
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -316,11 +345,15 @@ def ensure_rendition(conn, media, artwork, size, fmt, mark=None, max_pixels=imag
 
 def ingest(conn, media, artist_id, data, fields, tags, max_pixels=imaging.DEFAULT_MAX_PIXELS, on_write=None):
     """Run the image pipeline on `data` and store the artwork; the upload route and the import
-    commands share it. Raises imaging.ImageRejected for a file we do not accept."""
+    commands share it. Raises imaging.ImageRejected for a file we do not accept.
+
+    on_write(conn, artwork_id, processed) runs inside the transaction (see create_artwork).
+    """
     if not data:
         raise imaging.ImageRejected("The file is empty.")
     processed = imaging.process(data, max_pixels=max_pixels)
-    return create_artwork(conn, media, artist_id, fields, tags, processed, data, on_write=on_write)
+    hook = None if on_write is None else (lambda c, artwork_id: on_write(c, artwork_id, processed))
+    return create_artwork(conn, media, artist_id, fields, tags, processed, data, on_write=hook)
 
 
 def rendition_etag(artwork, size, fmt, mark=None):
