@@ -1676,7 +1676,7 @@ MAX_MATCHES = 50
 def _stored_probe(artwork):
     """A copy-detection probe of an artwork's stored original."""
     try:
-        data = Path(artwork["image_path"]).read_bytes()
+        data = media().read(artwork["image_path"])
         return imaging.probe(data, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
     except (OSError, imaging.ImageRejected) as error:
         raise ApiError(409, "This artwork's image file cannot be read for comparison.") from error
@@ -1866,9 +1866,10 @@ def reindex_command():
     """Refit TF-IDF, rebuild the full-text indexes and fingerprint any image without one."""
     conn = store.connect(current_app.config["DATABASE"])
     try:
-        missing = artworks.without_fingerprint(conn)
+        missing, files = artworks.without_fingerprint(conn), MediaStore(current_app.config["MEDIA_DIR"])
         for artwork_id, image_path in tqdm(missing, desc="Fingerprints", unit="image", disable=not missing):
-            artworks.add_fingerprint(conn, artwork_id, image_path, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+            artworks.add_fingerprint(conn, files, artwork_id, image_path,
+                                     max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
         started = time.perf_counter()
         stats = tfidf.reindex(conn, progress=lambda rows: tqdm(rows, desc="Keywords", unit="work"))
         seconds = time.perf_counter() - started

@@ -134,12 +134,10 @@ def without_fingerprint(conn):
         "WHERE f.artwork_id IS NULL AND a.image_path IS NOT NULL")]
 
 
-def add_fingerprint(conn, artwork_id, image_path, max_pixels=imaging.DEFAULT_MAX_PIXELS):
+def add_fingerprint(conn, media, artwork_id, image_path, max_pixels=imaging.DEFAULT_MAX_PIXELS):
     """Fingerprint a stored original; False when its file is missing or unreadable."""
     try:
-        with open(image_path, "rb") as handle:
-            data = handle.read()
-        small = imaging.pipeline.small_copy(data, max_pixels=max_pixels)
+        small = imaging.pipeline.small_copy(media.read(image_path), max_pixels=max_pixels)
     except (OSError, imaging.ImageRejected):
         return False
     with transaction(conn):

@@ -125,6 +125,36 @@ def image_bytes(fmt="JPEG", size=(64, 48), colour=(200, 30, 30), mode="RGB", **s
     return buffer.getvalue()
 
 
+def painting(seed, size=(360, 270)):
+    """A PIL image with structure of its own: a gradient ground and seeded shapes and strokes, so
+    that two seeds look unrelated to a perceptual hash and one seed is always the same picture."""
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    width, height = size
+    start, end = [tuple(rng.randrange(256) for _ in range(3)) for _ in range(2)]
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    image = Image.composite(Image.new("RGB", size, start), Image.new("RGB", size, end), image.convert("L"))
+    draw = ImageDraw.Draw(image)
+    for _ in range(14):
+        x0, y0 = rng.randrange(width), rng.randrange(height)
+        x1, y1 = x0 + rng.randrange(20, width // 2), y0 + rng.randrange(20, height // 2)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        rng.choice([draw.ellipse, draw.rectangle])((x0, y0, x1, y1), fill=colour)
+    for _ in range(6):
+        points = [(rng.randrange(width), rng.randrange(height)) for _ in range(3)]
+        draw.line(points, fill=tuple(rng.randrange(256) for _ in range(3)), width=rng.randrange(3, 12))
+    return image
+
+
+def encoded(image, fmt="JPEG", **save):
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **({"quality": 92} if fmt == "JPEG" else {}), **save)
+    return buffer.getvalue()
+
+
 def upload(client, *files, **fields):
     """POST /api/artworks/upload with (bytes, filename) files and form fields; returns the response."""
     data = {key: value for key, value in fields.items()}

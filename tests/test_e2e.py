@@ -161,10 +161,12 @@ def test_upload_serve_and_delete_an_image_over_http(tmp_path):
         follow_like_and_read_the_feed(server, artwork, cookie)
         search_follows_changes_in_every_worker(server, artwork, cookie)
 
+        assert image_search(server, image_bytes(size=(1600, 1200))) == [artwork["id"]] * 6
         status, _, _ = server.call("DELETE", f"/api/artworks/{artwork['id']}", cookie=cookie)
         assert status == 200
         for _ in range(6):
             assert server.call("GET", "/api/search?q=atake")[2]["total"] == 0
+        assert image_search(server, image_bytes(size=(1600, 1200))) == []
     finally:
         server.stop()
     assert [path for path in (data_dir / "media").rglob("*") if path.is_file()] == []
@@ -188,6 +190,18 @@ def follow_like_and_read_the_feed(server, artwork, artist_cookie):
     assert feed["items"][0]["liked_by_viewer"] is True
     status, _, inbox = server.call("GET", "/api/notifications", cookie=artist_cookie)
     assert [n["kind"] for n in inbox["items"]] == ["like", "follow"] and inbox["unread_count"] == 2
+
+
+def image_search(server, content, repeat=6):
+    """The duplicates POST /api/search/image finds, over `repeat` requests (so both workers answer)."""
+    found = []
+    for _ in range(repeat):
+        body, content_type = multipart({}, [("image_file", "query.jpg", content)])
+        request = urllib.request.Request(f"http://127.0.0.1:{server.port}/api/search/image", data=body,
+                                         method="POST", headers={"Content-Type": content_type})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            found += [entry["artwork"]["id"] for entry in json.loads(response.read())["duplicates"]]
+    return found
 
 
 def search_follows_changes_in_every_worker(server, artwork, cookie):

@@ -5,6 +5,7 @@ import sqlite3
 
 import pytest
 
+import store
 from search import evaluate
 
 CATALOGUE = [
@@ -116,3 +117,19 @@ def test_queries_file_format(tmp_path):
     path.write_text("q1 blue horse\n")
     with pytest.raises(ValueError):
         evaluate.read_queries(path)
+
+
+def test_reindex_fingerprints_images_stored_before_fingerprints(app, artist):
+    from tests.conftest import encoded, painting, upload_ok
+
+    client, _ = artist
+    work = upload_ok(client, encoded(painting(3)))
+    conn = store.connect(app.config["DATABASE"])
+    try:
+        with store.transaction(conn):
+            conn.execute("DELETE FROM image_fingerprints")
+        result = app.test_cli_runner().invoke(args=["reindex"])
+        assert result.exit_code == 0, result.output
+        assert [row[0] for row in conn.execute("SELECT artwork_id FROM image_fingerprints")] == [work["id"]]
+    finally:
+        conn.close()
