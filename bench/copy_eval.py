@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from bench.copy_transforms import variants  # noqa: E402
 from imaging import analysis, fingerprint  # noqa: E402
 from search import copies  # noqa: E402
+from search.images import ImageIndex  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "images"
 
@@ -53,7 +54,8 @@ def baseline_hash(image):
 
 
 class Collection:
-    """The indexed side: fingerprints as the index holds them, and baseline pHashes."""
+    """The indexed side: an ImageIndex as the server holds it (so candidate selection counts),
+    the same fingerprints as arrays (to fit on every pair), and baseline pHashes."""
 
     def __init__(self, images):
         prints = [fingerprint.fingerprint(image) for image in images]
@@ -61,6 +63,18 @@ class Collection:
                        for kind in ("full_dct", "full_gradient", "centre_dct", "centre_gradient")}
         self.stored["colour"] = np.stack([p.colour for p in prints])
         self.baseline = fingerprint.to_unsigned([baseline_hash(image) for image in images])
+        self.index = ImageIndex()
+        self.index.load_rows([{"doc_id": row, "artwork_id": str(row), "artist_id": str(row), "private": False,
+                               **p.hashes(), "colour": p.colour.astype("<f4").tobytes()}
+                              for row, p in enumerate(prints)])
+
+    def predict(self, probe, coefficients, threshold):
+        """Rows the index's candidate stage finds and the score passes."""
+        rows = self.index.candidates(probe)
+        if not len(rows):
+            return rows
+        scores = copies.scores(copies.evidence(probe, self.index.stored(rows)).features(), coefficients)
+        return rows[scores >= threshold]
 
 
 def queries(originals, negatives, seed):
@@ -125,8 +139,7 @@ def baseline_threshold(collection, query_list):
 
 
 def report(collection, query_list, coefficients, threshold):
-    model = tally(query_list, lambda probe, base: np.flatnonzero(
-        copies.scores(copies.evidence(probe, collection.stored).features(), coefficients) >= threshold))
+    model = tally(query_list, lambda probe, base: collection.predict(probe, coefficients, threshold))
     cut = baseline_threshold(collection, query_list)
     base = tally(query_list, lambda probe, b: np.flatnonzero(copies.hamming(b, collection.baseline) <= cut))
     print(f"\nscore >= {threshold}  |  baseline: pHash distance <= {cut}")

@@ -35,7 +35,7 @@ CENTRE_MARGIN = 0.2
 CROP_STEPS = (-0.04, 0.0, 0.1, 0.2)
 # Border trimming: a row or column is border while its pixels stay this close (in 0-255 levels)
 # to the outermost row's median. Real borders are flat; painted dark backgrounds are not quite.
-BORDER_TOLERANCE = 3.0
+BORDER_TOLERANCE = 1.5
 MAX_TRIM = 0.85          # an axis that would lose more than this is a flat picture, not a border
 
 HUE_BINS, TONE_BINS = 12, 2

@@ -8,12 +8,12 @@ For a query probe (imaging.fingerprint.probe) and a stored fingerprint the evide
 - `colour`: 1 - the Bhattacharyya coefficient of the two colour vectors (0 for the same colours).
 
 The match distance is min(whole, window + WINDOW_PENALTY): either the whole pictures agree or
-some window does, and a window is charged a few bits because the best of 324 windows is closer
+some window does, and a window is charged a few bits because the best of 512 windows is closer
 by chance than one comparison (unrelated pairs: whole rarely below 35 bits, window below 29).
 The score is a logistic model of (match distance, colour), fitted by
 `python -m bench.copy_eval --fit` on photographs only (never on the artworks the evaluation
 reports), so it reads as the chance that the query is a copy. A pair is a copy when the score
-reaches COPY_THRESHOLD: with the fitted weights, a match distance under about 28 bits.
+reaches COPY_THRESHOLD: with the fitted weights, a match distance under about 29 bits.
 Colour earns a small weight: greyscale and hue-shifted copies are copies too.
 """
 
@@ -24,7 +24,7 @@ import numpy as np
 HASH_BITS = 64
 WINDOW_PENALTY = 4
 # Logistic coefficients for (1, match distance, colour); `bench.copy_eval --fit` prints them.
-COEFFICIENTS = (16.2489, -0.5646, -0.3223)
+COEFFICIENTS = (20.2603, -0.6842, -0.3815)
 COPY_THRESHOLD = 0.5
 
 

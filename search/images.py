@@ -8,9 +8,9 @@ the last one applied, in the caller's read transaction, so two processes on one 
 after their next lookup. A process further behind than the pruned log reloads everything.
 
 Lookups are vectorised: whole-picture hashes are compared with all rows at once (np.bitwise_count),
-and the probe's 324 window hashes find rows through a multi-index over the 16-bit quarters of
-each central-window hash (a copy within 16 bits almost always keeps one quarter exact, and the
-probe has many windows near the right one). Only those candidates are scored in full.
+and the probe's window hashes find rows through a multi-index over the 16-bit quarters of each
+central-window hash, DCT and gradient: a copy keeps some quarter of some nearby window exact,
+and each hit is checked at once against the window that found it. Only those candidates are scored in full.
 """
 
 import threading
@@ -21,13 +21,17 @@ from imaging.fingerprint import COLOUR_SIZE
 from search import copies
 
 HASH_KINDS = ("full_dct", "full_gradient", "centre_dct", "centre_gradient")
+WINDOW_KINDS = ("centre_dct", "centre_gradient")
 # A row becomes a candidate when its whole-picture distance is within this (the copy threshold
 # is near 28 bits), or when one of its window-hash quarters equals one of the probe's.
 WHOLE_CANDIDATE_DISTANCE = 40
+WHOLE_DCT_PREFILTER = 22   # whole-picture copies keep the DCT part near half of their distance
+# A window candidate's DCT hash (one of the two in the window distance) must be this close.
+WINDOW_CANDIDATE_BITS = 14
 MAX_WINDOW_CANDIDATES = 512
 QUARTERS = 4
 # Rows added since the multi-index was built are scanned directly until there are this many.
-REBUILD_AFTER = 20000
+REBUILD_AFTER = 2000
 # Visual similarity: colour agreement counts most; the structure of the whole picture breaks ties
 # between works of one palette. Structure is re-scored on the best colour candidates only.
 COLOUR_WEIGHT, STRUCTURE_WEIGHT = 0.7, 0.3
@@ -73,7 +77,7 @@ class ImageIndex:
         self.hashes = {kind: np.zeros(capacity, np.uint64) for kind in HASH_KINDS}
         self.colour = np.zeros((capacity, COLOUR_SIZE), np.float32)
         self.artist_codes = {}
-        self.quarters = None     # [(sorted quarter values, their rows)] per quarter
+        self.quarters = None     # {hash kind: [(sorted quarter values, their rows)] per quarter}
         self.recent = []         # rows set since the multi-index was built
 
     def _grow(self, needed):
@@ -134,11 +138,13 @@ class ImageIndex:
 
     def build_quarters(self):
         rows = np.flatnonzero(self.alive)
-        self.quarters = []
-        for part in range(QUARTERS):
-            values = _quarter(self.hashes["centre_dct"][rows], part)
-            order = np.argsort(values, kind="stable")
-            self.quarters.append((values[order], rows[order].astype(np.int32)))
+        self.quarters = {}
+        for kind in WINDOW_KINDS:
+            self.quarters[kind] = []
+            for part in range(QUARTERS):
+                values = _quarter(self.hashes[kind][rows], part)
+                order = np.argsort(values, kind="stable")
+                self.quarters[kind].append((values[order], rows[order].astype(np.int32)))
         self.recent = []
 
     # --- Lookups ----------------------------------------------------------------------------------
@@ -150,33 +156,44 @@ class ImageIndex:
 
     def candidates(self, probe):
         """Rows worth scoring in full for this probe."""
-        whole = np.full(self.capacity, 255, np.int16)
+        by_whole = [np.zeros(0, np.int64)]
         for orientation in range(2):
-            distance = (copies.hamming(self.hashes["full_dct"], probe.full_dct[orientation])
-                        + copies.hamming(self.hashes["full_gradient"], probe.full_gradient[orientation]))
-            np.minimum(whole, distance, out=whole)
-        by_whole = np.flatnonzero(whole <= WHOLE_CANDIDATE_DISTANCE)
-        return np.union1d(by_whole, self._window_candidates(probe.window_dct.ravel()))
+            # One full scan of the DCT hashes; the gradient hashes only for the rows it leaves.
+            dct = np.bitwise_count(self.hashes["full_dct"] ^ probe.full_dct[orientation])
+            rows = np.flatnonzero(dct <= WHOLE_DCT_PREFILTER)
+            gradient = np.bitwise_count(self.hashes["full_gradient"][rows] ^ probe.full_gradient[orientation])
+            by_whole.append(rows[dct[rows].astype(np.int16) + gradient <= WHOLE_CANDIDATE_DISTANCE])
+        by_whole = np.concatenate(by_whole)
+        by_window = self._window_candidates({"centre_dct": probe.window_dct.ravel(),
+                                             "centre_gradient": probe.window_gradient.ravel()})
+        return np.union1d(by_whole, by_window)
 
     def _window_candidates(self, window_hashes):
-        found = []
-        for part, (values, rows) in enumerate(self.quarters or []):
-            wanted = np.unique(_quarter(window_hashes, part))
-            start, stop = np.searchsorted(values, wanted, "left"), np.searchsorted(values, wanted, "right")
-            hits = stop > start
-            if hits.any():
-                found.append(np.concatenate([rows[a:b] for a, b in zip(start[hits], stop[hits], strict=False)]))
-        if self.recent:
-            recent = np.asarray(self.recent, np.int64)
-            match = np.zeros(len(recent), bool)
-            for part in range(QUARTERS):
-                match |= np.isin(_quarter(self.hashes["centre_dct"][recent], part), _quarter(window_hashes, part))
-            found.append(recent[match])
-        if not found:
-            return np.zeros(0, np.int64)
-        rows, counts = np.unique(np.concatenate(found), return_counts=True)
-        # Rows sharing most quarters with the probe's windows first, when there are too many.
-        return rows[np.argsort(-counts, kind="stable")[:MAX_WINDOW_CANDIDATES]]
+        """Rows whose central-window hashes share a 16-bit quarter with the same kind of hash of one
+        of the probe's windows, nearest first by that hash's full distance; rows added since the
+        multi-index was built are compared directly. window_hashes: {kind: uint64 array}."""
+        rows, distances = [np.zeros(0, np.int64)], [np.zeros(0, np.int16)]
+        for kind, probes in window_hashes.items():
+            for part, (values, sorted_rows) in enumerate((self.quarters or {}).get(kind, [])):
+                wanted = _quarter(probes, part)
+                start = np.searchsorted(values, wanted, "left")
+                lengths = np.searchsorted(values, wanted, "right") - start
+                # Every (window, row) pair of every hit range, without a Python loop over ranges.
+                positions = np.repeat(start - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+                hit_rows = sorted_rows[positions]
+                rows.append(hit_rows)
+                distances.append(copies.hamming(self.hashes[kind][hit_rows],
+                                                probes[np.repeat(np.arange(len(probes)), lengths)]))
+            if self.recent:
+                recent = np.asarray(self.recent, np.int64)
+                rows.append(recent)
+                distances.append(copies.hamming(self.hashes[kind][recent][:, None], probes[None, :]).min(axis=1))
+        rows, distances = np.concatenate(rows), np.concatenate(distances)
+        keep = distances <= WINDOW_CANDIDATE_BITS
+        order = np.argsort(distances[keep], kind="stable")
+        rows = rows[keep][order]
+        _, first = np.unique(rows, return_index=True)
+        return rows[np.sort(first)][:MAX_WINDOW_CANDIDATES]
 
     def stored(self, rows):
         return {**{kind: self.hashes[kind][rows] for kind in HASH_KINDS}, "colour": self.colour[rows]}
@@ -200,7 +217,7 @@ class ImageIndex:
         pool = min(STRUCTURE_POOL, int(allowed.sum()))
         if pool <= 0:
             return np.zeros(0, np.int64), np.zeros(0)
-        rows = np.argpartition(-colour_similarity, pool - 1)[:pool]
+        rows = _top(colour_similarity, pool)
         distance = np.min([copies.hamming(self.hashes["full_dct"][rows], h) for h in np.atleast_1d(full_dct)], axis=0)
         structure = np.clip(1.0 - distance / 32.0, 0.0, 1.0)
         similarity = COLOUR_WEIGHT * np.clip(colour_similarity[rows], 0, 1) + STRUCTURE_WEIGHT * structure
@@ -213,8 +230,22 @@ class ImageIndex:
 
     def nbytes(self):
         arrays = [self.alive, self.private, self.artist, self.ids, self.colour, *self.hashes.values()]
-        arrays += [array for pair in (self.quarters or []) for array in pair]
+        arrays += [array for parts in (self.quarters or {}).values() for pair in parts for array in pair]
         return sum(array.nbytes for array in arrays)
+
+
+def _top(values, count):
+    """Indexes of the `count` largest values, in no order. A cut-off read off a strided sample
+    leaves a few thousand rows for argpartition instead of a million; if fewer than `count`
+    pass it, the whole array is partitioned."""
+    if len(values) > 50 * count:
+        sample = values[:: max(1, len(values) // 20000)]
+        rank = min(len(sample) - 1, 4 * count * len(sample) // len(values))
+        cutoff = np.partition(sample, len(sample) - 1 - rank)[len(sample) - 1 - rank]
+        above = np.flatnonzero(values >= cutoff)
+        if len(above) >= count:
+            return above[np.argpartition(-values[above], count - 1)[:count]]
+    return np.argpartition(-values, count - 1)[:count]
 
 
 def _quarter(hashes, part):

@@ -93,7 +93,7 @@ def test_window_candidates_come_from_the_quarter_index_and_recent_rows(conn):
         original = painting(seed)
         cropped = original.crop((0, 0, int(original.width * 0.8), original.height))
         probe = fingerprint.probe(cropped)
-        rows = index._window_candidates(probe.window_dct.ravel())
+        rows = index._window_candidates({"centre_dct": probe.window_dct.ravel()})
         assert expected in {index.ids[row].decode() for row in rows}
 
 
@@ -114,3 +114,14 @@ def test_similar_ranks_by_colour_and_structure(conn):
 def test_hamming_is_vectorised_over_unsigned_hashes():
     a = fingerprint.to_unsigned([-1, 0, 5])
     assert copies.hamming(a, np.uint64(0)).tolist() == [64, 0, 2]
+
+
+def test_top_finds_the_same_rows_as_a_full_partition():
+    from search.images import _top
+
+    rng = np.random.default_rng(3)
+    for size, count in ((1000, 10), (200_000, 500), (200_000, 3)):
+        values = rng.random(size).astype(np.float32)
+        assert set(_top(values, count)) == set(np.argsort(-values)[:count])
+    ties = np.zeros(100_000, np.float32)
+    assert len(set(_top(ties, 500))) == 500
