@@ -17,6 +17,7 @@ import threading
 
 import numpy as np
 
+import store
 from imaging.fingerprint import COLOUR_SIZE
 from search import copies
 
@@ -56,15 +57,12 @@ class ImageIndex:
 
     def refresh(self, conn):
         """Apply every change logged since the last refresh (call inside a read transaction)."""
-        newest = conn.execute("SELECT max(seq) FROM image_changes").fetchone()[0] or 0
-        oldest = conn.execute("SELECT min(seq) FROM image_changes").fetchone()[0] or 0
+        oldest, newest = store.change_log_bounds(conn, "image_changes")
         with self.lock:
             if self.seq is None or (oldest and self.seq < oldest - 1):
                 self._load_all(conn, newest)
             elif newest > self.seq:
-                changed = [row[0] for row in conn.execute(
-                    "SELECT DISTINCT artwork_id FROM image_changes WHERE seq > ? AND seq <= ?", (self.seq, newest))]
-                self._apply(conn, changed)
+                self._apply(conn, store.changed_since(conn, "image_changes", "artwork_id", self.seq, newest))
                 self.seq = newest
         return self
 

@@ -23,6 +23,7 @@ from itertools import repeat
 
 import numpy as np
 
+import store
 from imaging.analysis import COLOUR_NAMES
 from search.text import stems, tokens
 from store.artworks import AVAILABILITY
@@ -152,17 +153,12 @@ class SearchIndex:
         """Bring this index up to the database's state as `conn` sees it (call inside its read
         transaction, before the FTS query, so both see the same snapshot)."""
         generation = conn.execute("SELECT generation FROM search_state").fetchone()[0]
-        # Two statements: SQLite answers a lone max() or min() from the end of the index, but
-        # scans the whole log for both in one SELECT.
-        newest = conn.execute("SELECT max(seq) FROM search_changes").fetchone()[0] or 0
-        oldest = conn.execute("SELECT min(seq) FROM search_changes").fetchone()[0] or 0
+        oldest, newest = store.change_log_bounds(conn, "search_changes")
         with self.lock:
             if generation != self.generation or (oldest and self.seq < oldest - 1):
                 self._load_all(conn, generation, newest)
             elif newest > self.seq:
-                changed = [row[0] for row in conn.execute(
-                    "SELECT DISTINCT doc_id FROM search_changes WHERE seq > ? AND seq <= ?", (self.seq, newest))]
-                self._apply(conn, changed)
+                self._apply(conn, store.changed_since(conn, "search_changes", "doc_id", self.seq, newest))
                 self.seq = newest
                 if len(self.delta) > COMPACT_AFTER:
                     self._compact()

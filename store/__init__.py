@@ -32,6 +32,23 @@ def escape_like(text):
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def change_log_bounds(conn, table):
+    """(oldest, newest) seq of a change log table (search_changes, image_changes); 0 when empty.
+
+    Two statements: SQLite answers a lone max() or min() from the end of the index, but scans the
+    whole log for both in one SELECT.
+    """
+    newest = conn.execute(f"SELECT max(seq) FROM {table}").fetchone()[0] or 0
+    oldest = conn.execute(f"SELECT min(seq) FROM {table}").fetchone()[0] or 0
+    return oldest, newest
+
+
+def changed_since(conn, table, column, after, upto):
+    """The distinct `column` values a change log recorded after seq `after`, up to `upto`."""
+    return [row[0] for row in conn.execute(
+        f"SELECT DISTINCT {column} FROM {table} WHERE seq > ? AND seq <= ?", (after, upto))]
+
+
 def new_id():
     return str(uuid.uuid4())
 
