@@ -1280,9 +1280,10 @@ def update_artwork(artwork_id):
     artwork = artworks.get_artwork(get_db(), artwork_id)
     if was_private and artwork["availability_status"] != "private":
         # Uploaded private, shown now: the check an upload gets, so privacy is no way around it.
-        probe = _stored_probe(artwork)
-        with store.transaction(get_db()):
-            _check_for_copies(get_db(), artwork_id, artwork["artist_id"], probe)
+        probe = _stored_probe(artwork, required=False)
+        if probe is not None:
+            with store.transaction(get_db()):
+                _check_for_copies(get_db(), artwork_id, artwork["artist_id"], probe)
     return jsonify(artwork_detail_json(artwork))
 
 
@@ -1673,12 +1674,16 @@ def search_suggestions():
 MAX_MATCHES = 50
 
 
-def _stored_probe(artwork):
-    """A copy-detection probe of an artwork's stored original."""
+def _stored_probe(artwork, required=True):
+    """A copy-detection probe of an artwork's stored original; without its file, 409 (or None
+    when not `required`: the change that asked for it has been made already)."""
     try:
         data = media().read(artwork["image_path"])
         return imaging.probe(data, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
     except (OSError, imaging.ImageRejected) as error:
+        if not required:
+            log.warning("no copy check for %s: %s", artwork["id"], error)
+            return None
         raise ApiError(409, "This artwork's image file cannot be read for comparison.") from error
 
 
