@@ -196,10 +196,11 @@ class ImageIndex:
     def stored(self, rows):
         return {**{kind: self.hashes[kind][rows] for kind in HASH_KINDS}, "colour": self.colour[rows]}
 
-    def matches(self, probe, *, viewer_id=None, limit=20):
-        """[(row, score, Evidence, position)] of visible rows scoring at least COPY_THRESHOLD, best first."""
+    def matches(self, probe, *, viewer_id=None, allowed=None, limit=20):
+        """[(row, score, Evidence, position)] scoring at least COPY_THRESHOLD, best first, among the
+        rows `viewer_id` may see or, if given, the rows the boolean mask `allowed` marks."""
         rows = self.candidates(probe)
-        rows = rows[self.visible(viewer_id)[rows]]
+        rows = rows[(self.visible(viewer_id) if allowed is None else allowed)[rows]]
         if not len(rows):
             return []
         evidence = copies.evidence(probe, self.stored(rows))

@@ -1,6 +1,5 @@
 """Search by image and copy checks over the image index, inside one read snapshot of the database."""
 
-import numpy as np
 
 from search import copies, images
 
@@ -26,12 +25,12 @@ def evidence_json(evidence, position, probe=None):
     return shaped
 
 
-def _matches(index, probe, *, viewer_id, exclude_artist=None, limit=50):
+def _matches(index, probe, *, viewer_id, exclude_artist=None, include_private=False, limit=50):
     """[(row, artwork_id, score, evidence)] best first."""
-    found = index.matches(probe, viewer_id=viewer_id, limit=limit + 20)
-    excluded = index.artist_codes.get(exclude_artist, -2)
+    visible = index.alive if include_private else index.visible(viewer_id)
+    allowed = visible & (index.artist != index.artist_codes.get(exclude_artist, -2))
     return [(row, index.ids[row].decode(), score, evidence_json(evidence, i, probe))
-            for row, score, evidence, i in found if index.artist[row] != excluded][:limit]
+            for row, score, evidence, i in index.matches(probe, allowed=allowed, limit=limit)]
 
 
 def image_search(conn, database, probe, *, viewer_id=None, limit=20):
@@ -68,18 +67,6 @@ def originals_of_upload(conn, database, probe, uploader_id, *, limit=20):
     new upload looks like a copy of (their artists get an alert)."""
     index = refreshed(conn, database)
     with index.lock:
-        found = index.matches(probe, viewer_id=None, limit=limit + 20)
-        own = index.artist_codes.get(uploader_id, -2)
-        private_too = [(row, score, evidence, i) for row, score, evidence, i in found if index.artist[row] != own]
-        # matches() skips private works for an anonymous viewer; the owners of private originals
-        # deserve the alert as much, so those are checked as well.
-        rows = np.flatnonzero(index.alive & index.private & (index.artist != own))
-        hidden = np.intersect1d(index.candidates(probe), rows)
-        if len(hidden):
-            evidence = copies.evidence(probe, index.stored(hidden))
-            scores = copies.scores(evidence.features())
-            private_too += [(int(hidden[i]), float(scores[i]), evidence, i) for i in range(len(hidden))
-                            if scores[i] >= copies.COPY_THRESHOLD]
-        private_too.sort(key=lambda match: -match[1])
-        return [(index.ids[row].decode(), score, evidence_json(evidence, i, probe))
-                for row, score, evidence, i in private_too[:limit]]
+        # Private originals too: their artists deserve the alert as much.
+        return [match[1:] for match in _matches(index, probe, viewer_id=None, include_private=True,
+                                                exclude_artist=uploader_id, limit=limit)]

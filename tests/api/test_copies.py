@@ -184,3 +184,12 @@ def test_two_app_instances_on_one_database_agree(make_app, tmp_path):
     assert ids(search_image(reader, encoded(painting(28))).get_json()["duplicates"]) == [work["id"]]
     writer.delete(f"/api/artworks/{work['id']}")
     assert search_image(reader, encoded(painting(28))).get_json()["duplicates"] == []
+
+
+def test_the_artist_of_a_private_original_is_alerted_but_the_uploader_not_told(signed_in):
+    (painter, _), (copier, _) = signed_in(), signed_in()
+    original = upload_ok(painter, encoded(painting(29)), availability_status="private")
+    copied = upload_ok(copier, encoded(painting(29)))
+    assert copied["possible_copy_of"] == []
+    alerts = painter.get("/api/copyright/alerts").get_json()["items"]
+    assert [(a["original"]["id"], a["copy"]["id"]) for a in alerts] == [(original["id"], copied["id"])]
