@@ -27,6 +27,11 @@ def utc_now(offset=timedelta(0)):
     return (datetime.now(UTC) + offset).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+def utc_today():
+    """Today's date in UTC, 'YYYY-MM-DD': the calendar that deadlines and exhibition dates use."""
+    return datetime.now(UTC).date().isoformat()
+
+
 def escape_like(text):
     """`text` with LIKE's wildcards escaped, for `LIKE ... ESCAPE '\\'` (a typed % or _ is literal)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -81,6 +86,22 @@ def transaction(conn):
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def durable_transaction(conn):
+    """transaction(), on disk when COMMIT returns: for money and agreements (commissions).
+
+    Connections run WAL with synchronous=NORMAL, where a power cut may lose the last commits;
+    FULL syncs the log at every commit. SQLite refuses to change the level inside a transaction,
+    so it is raised around this one and lowered again after.
+    """
+    conn.execute("PRAGMA synchronous = FULL")
+    try:
+        with transaction(conn):
+            yield conn
+    finally:
+        conn.execute("PRAGMA synchronous = NORMAL")
 
 
 def split_statements(sql):

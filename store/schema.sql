@@ -322,6 +322,10 @@ CREATE TABLE exhibitions (
     requirements        TEXT,
     submission_fee      NUMERIC NOT NULL DEFAULT 0 CHECK (submission_fee >= 0),
     created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    -- Structured entry rules: {"max_artworks_per_artist", "allowed_mediums", "allowed_category_ids",
+    -- "min_long_edge_px", "min_quality_score"}, each optional; screening checks submissions against them.
+    rules               TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(rules) AND json_type(rules) = 'object'),
+    currency            TEXT NOT NULL DEFAULT 'USD' CHECK (length(currency) = 3 AND currency = upper(currency)),
     CHECK (submission_deadline IS NULL OR exhibition_start IS NULL
            OR submission_deadline <= exhibition_start),
     CHECK (exhibition_start IS NULL OR exhibition_end IS NULL OR exhibition_start <= exhibition_end)
@@ -340,9 +344,16 @@ CREATE TABLE exhibition_submissions (
     status              TEXT NOT NULL DEFAULT 'submitted'
                         CHECK (status IN ('submitted', 'accepted', 'rejected')),
     submitted_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    -- The automatic screening report (each artwork, each rule met or missed), then the
+    -- organiser's decision.
+    screening           TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(screening) AND json_type(screening) = 'object'),
+    review_note         TEXT,
+    reviewed_at         TEXT,
+    updated_at          TEXT,
     UNIQUE (exhibition_id, artist_id)
 );
 CREATE INDEX exhibition_submissions_artist_id ON exhibition_submissions (artist_id);
+CREATE INDEX exhibition_submissions_exhibition_status ON exhibition_submissions (exhibition_id, status, submitted_at);
 
 CREATE TABLE commissions (
     id                  TEXT PRIMARY KEY,
@@ -355,10 +366,12 @@ CREATE TABLE commissions (
     deadline            TEXT,  -- DATE
     status              TEXT NOT NULL DEFAULT 'requested'
                         CHECK (status IN ('requested', 'accepted', 'in_progress', 'completed', 'cancelled')),
+    -- A JSON array of {"at", "author_id", "note"}, appended by trigger from commission_events.
     progress_notes      TEXT,
     completion_date     TEXT,  -- DATE
     created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    updated_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    currency            TEXT NOT NULL DEFAULT 'USD' CHECK (length(currency) = 3 AND currency = upper(currency))
 );
 CREATE INDEX commissions_client_id ON commissions (client_id, created_at);
 CREATE INDEX commissions_artist_id ON commissions (artist_id, created_at);
@@ -768,3 +781,146 @@ CREATE TABLE copy_alerts (
 );
 CREATE INDEX copy_alerts_inbox ON copy_alerts (artist_id, status, created_at);
 CREATE INDEX copy_alerts_original_id ON copy_alerts (original_id);
+
+-- ============================================================================================
+-- Galleries, exhibitions, commissions and analytics (issue 7).
+
+-- Gallery views, counted like artwork page views (once per viewer per 30 minutes).
+CREATE TABLE gallery_views (
+    id                  INTEGER PRIMARY KEY,
+    gallery_id          TEXT NOT NULL REFERENCES galleries (id) ON DELETE CASCADE,
+    viewer_key          TEXT NOT NULL,
+    viewed_at           TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX gallery_views_gallery_viewer ON gallery_views (gallery_id, viewer_key, viewed_at);
+
+CREATE TRIGGER gallery_views_count_insert AFTER INSERT ON gallery_views BEGIN
+    UPDATE galleries SET view_count = view_count + 1 WHERE id = NEW.gallery_id;
+END;
+
+-- A cover is one of the gallery's own works: taking the work out takes the cover away too
+-- (the gallery then shows its first work), as deleting the work does by ON DELETE SET NULL.
+CREATE TRIGGER gallery_artworks_cover_removed AFTER DELETE ON gallery_artworks BEGIN
+    UPDATE galleries SET cover_artwork_id = NULL
+    WHERE id = OLD.gallery_id AND cover_artwork_id = OLD.artwork_id;
+END;
+
+-- A work leaving a gallery (taken out, or deleted altogether) closes its gap, so positions stay
+-- 1..n. Skipped while the gallery itself is being deleted: nothing is left to renumber.
+CREATE TRIGGER gallery_artworks_close_gap AFTER DELETE ON gallery_artworks
+WHEN EXISTS (SELECT 1 FROM galleries WHERE id = OLD.gallery_id) BEGIN
+    UPDATE gallery_artworks SET position = position - 1
+    WHERE gallery_id = OLD.gallery_id AND position > OLD.position;
+END;
+
+-- The works of each submission as rows, kept from its artwork_ids JSON by the triggers below, so
+-- that an artwork's exhibition history is an index lookup rather than a scan of every submission.
+CREATE TABLE exhibition_submission_artworks (
+    submission_id       TEXT NOT NULL REFERENCES exhibition_submissions (id) ON DELETE CASCADE,
+    artwork_id          TEXT NOT NULL REFERENCES artworks (id) ON DELETE CASCADE,
+    PRIMARY KEY (submission_id, artwork_id)
+);
+CREATE INDEX exhibition_submission_artworks_artwork_id ON exhibition_submission_artworks (artwork_id);
+
+CREATE TRIGGER exhibition_submission_artworks_insert AFTER INSERT ON exhibition_submissions BEGIN
+    INSERT OR IGNORE INTO exhibition_submission_artworks (submission_id, artwork_id)
+    SELECT NEW.id, j.value FROM json_each(NEW.artwork_ids) j WHERE j.value IN (SELECT id FROM artworks);
+END;
+
+CREATE TRIGGER exhibition_submission_artworks_update AFTER UPDATE OF artwork_ids ON exhibition_submissions BEGIN
+    DELETE FROM exhibition_submission_artworks WHERE submission_id = NEW.id;
+    INSERT OR IGNORE INTO exhibition_submission_artworks (submission_id, artwork_id)
+    SELECT NEW.id, j.value FROM json_each(NEW.artwork_ids) j WHERE j.value IN (SELECT id FROM artworks);
+END;
+
+CREATE TABLE commission_events (
+    id                  INTEGER PRIMARY KEY,
+    commission_id       TEXT NOT NULL REFERENCES commissions (id) ON DELETE CASCADE,
+    actor_id            TEXT REFERENCES artists (id) ON DELETE SET NULL,
+    -- 'requested' and each status reached, or 'note' for a progress note.
+    kind                TEXT NOT NULL CHECK (kind IN ('requested', 'accepted', 'in_progress', 'completed',
+                                                      'cancelled', 'note')),
+    note                TEXT,
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX commission_events_commission_id ON commission_events (commission_id, id);
+CREATE INDEX commission_events_actor_id ON commission_events (actor_id);
+
+CREATE TRIGGER commission_events_append_only BEFORE UPDATE ON commission_events BEGIN
+    SELECT RAISE(ABORT, 'commission events are never rewritten');
+END;
+
+CREATE TRIGGER commission_events_note AFTER INSERT ON commission_events WHEN NEW.kind = 'note' BEGIN
+    UPDATE commissions
+    SET progress_notes = json_insert(coalesce(progress_notes, '[]'), '$[#]',
+                                     json_object('at', NEW.created_at, 'author_id', NEW.actor_id, 'note', NEW.note))
+    WHERE id = NEW.commission_id;
+END;
+
+-- Notifications about a commission or an exhibition (subject_id) go with it.
+CREATE INDEX notifications_subject_id ON notifications (subject_id) WHERE subject_id IS NOT NULL;
+
+CREATE TRIGGER commissions_notifications_delete AFTER DELETE ON commissions BEGIN
+    DELETE FROM notifications WHERE subject_id = OLD.id AND kind = 'commission';
+END;
+
+CREATE TRIGGER exhibitions_notifications_delete AFTER DELETE ON exhibitions BEGIN
+    DELETE FROM notifications WHERE subject_id = OLD.id AND kind = 'exhibition';
+END;
+
+-- Analytics: what happened to an artist's works, galleries and following, one row per event,
+-- written by triggers as it happens. Nobody's own actions count. actor_key (an account id or an
+-- anonymous viewer's key) lets a day count a like toggled on and off, or a re-follow, once.
+-- artwork_id and gallery_id are cleared when those are deleted, so daily totals keep their history.
+CREATE TABLE activity_events (
+    id                  INTEGER PRIMARY KEY,
+    artist_id           TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    kind                TEXT NOT NULL CHECK (kind IN ('view', 'image_view', 'like', 'comment', 'share', 'follow',
+                                                      'unfollow', 'gallery_view')),
+    artwork_id          TEXT REFERENCES artworks (id) ON DELETE SET NULL,
+    gallery_id          TEXT REFERENCES galleries (id) ON DELETE SET NULL,
+    actor_key           TEXT,
+    occurred_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX activity_events_artist_occurred ON activity_events (artist_id, occurred_at, kind);
+CREATE INDEX activity_events_artwork_id ON activity_events (artwork_id);
+CREATE INDEX activity_events_gallery_id ON activity_events (gallery_id);
+
+CREATE TRIGGER activity_artwork_view AFTER INSERT ON artwork_views BEGIN
+    INSERT INTO activity_events (artist_id, kind, artwork_id, actor_key, occurred_at)
+    SELECT artist_id, CASE NEW.kind WHEN 'image' THEN 'image_view' ELSE 'view' END, id, NEW.viewer_key, NEW.viewed_at
+    FROM artworks WHERE id = NEW.artwork_id AND artist_id <> NEW.viewer_key;
+END;
+
+CREATE TRIGGER activity_like AFTER INSERT ON artwork_likes BEGIN
+    INSERT INTO activity_events (artist_id, kind, artwork_id, actor_key, occurred_at)
+    SELECT artist_id, 'like', id, NEW.user_id, NEW.liked_at FROM artworks WHERE id = NEW.artwork_id AND artist_id <> NEW.user_id;
+END;
+
+CREATE TRIGGER activity_comment AFTER INSERT ON artwork_comments BEGIN
+    INSERT INTO activity_events (artist_id, kind, artwork_id, actor_key, occurred_at)
+    SELECT artist_id, 'comment', id, NEW.commenter_id, NEW.created_at FROM artworks
+    WHERE id = NEW.artwork_id AND artist_id IS NOT NEW.commenter_id;
+END;
+
+CREATE TRIGGER activity_share AFTER INSERT ON artwork_shares BEGIN
+    INSERT INTO activity_events (artist_id, kind, artwork_id, actor_key, occurred_at)
+    SELECT artist_id, 'share', id, NEW.viewer_key, NEW.shared_at FROM artworks
+    WHERE id = NEW.artwork_id AND artist_id IS NOT NEW.user_id;
+END;
+
+CREATE TRIGGER activity_follow AFTER INSERT ON artist_follows BEGIN
+    INSERT INTO activity_events (artist_id, kind, actor_key, occurred_at)
+    SELECT id, 'follow', NEW.follower_id, NEW.followed_at FROM artists WHERE id = NEW.following_id;
+END;
+
+CREATE TRIGGER activity_unfollow AFTER DELETE ON artist_follows BEGIN
+    INSERT INTO activity_events (artist_id, kind, actor_key)
+    SELECT id, 'unfollow', OLD.follower_id FROM artists WHERE id = OLD.following_id;
+END;
+
+CREATE TRIGGER activity_gallery_view AFTER INSERT ON gallery_views BEGIN
+    INSERT INTO activity_events (artist_id, kind, gallery_id, actor_key, occurred_at)
+    SELECT artist_id, 'gallery_view', id, NEW.viewer_key, NEW.viewed_at FROM galleries
+    WHERE id = NEW.gallery_id AND artist_id <> NEW.viewer_key;
+END;
