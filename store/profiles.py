@@ -76,7 +76,7 @@ def portfolio_totals(conn, artist_id):
 
 
 def public_overview(conn, artist_id, limit=6):
-    """What anyone may see of a portfolio beyond the account row: top works and public galleries."""
+    """What anyone may see of a portfolio beyond the account row: top works and the public galleries' count."""
     gallery_count = conn.execute(
         "SELECT count(*) FROM galleries WHERE artist_id = ? AND visibility = 'public'", (artist_id,)
     ).fetchone()[0]
@@ -86,20 +86,7 @@ def public_overview(conn, artist_id, limit=6):
         "ORDER BY like_count DESC, view_count DESC, created_at DESC, id LIMIT ?",
         (artist_id, limit),
     ).fetchall()
-    # A private cover is left out rather than shown on a public card.
-    galleries = conn.execute(
-        "SELECT g.id, g.name, g.description, g.theme, g.artwork_count, w.id AS cover_artwork_id "
-        "FROM galleries g LEFT JOIN artworks w "
-        "  ON w.id = g.cover_artwork_id AND w.availability_status <> 'private' "
-        "WHERE g.artist_id = ? AND g.visibility = 'public' "
-        "ORDER BY g.updated_at DESC, g.id LIMIT ?",
-        (artist_id, limit),
-    ).fetchall()
-    return {
-        "gallery_count": gallery_count,
-        "featured_artworks": [dict(row) for row in featured],
-        "gallery_previews": [dict(row) for row in galleries],
-    }
+    return {"gallery_count": gallery_count, "featured_artworks": [dict(row) for row in featured]}
 
 
 def gallery_owner_id(conn, gallery_id):

@@ -146,7 +146,7 @@ def test_overview_shows_only_public_work(client, db, artist):
     assert overview["featured_artworks"][0]["thumbnail_urls"]["medium"] == (
         f"/api/artworks/{popular}/thumbnail?size=medium")
     assert [gallery["name"] for gallery in overview["gallery_previews"]] == ["Shown"]
-    assert overview["gallery_previews"][0]["cover_artwork_id"] is None  # a private cover stays hidden
+    assert overview["gallery_previews"][0]["cover"] is None  # a private cover stays hidden
     assert overview["artwork_count"] == 2 and body["artwork_count"] == 2
     assert owner.get(f"/api/artists/{user['id']}").get_json()["artwork_count"] == 3
 
