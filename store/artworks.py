@@ -169,17 +169,18 @@ def palette_of(conn, artwork_id):
         "SELECT hex, share, name FROM artwork_colours WHERE artwork_id = ? ORDER BY rank", (artwork_id,))]
 
 
-def exhibition_history(conn, artwork_id):
-    """Exhibitions this artwork was submitted to, most recent first."""
+def exhibition_history(conn, artwork_id, *, accepted_only=True):
+    """Exhibitions this artwork was accepted into (or, for its artist, submitted to), latest first."""
     return [dict(row) for row in conn.execute(
         """
         SELECT e.id AS exhibition_id, e.title, e.location, e.exhibition_start, e.exhibition_end,
                s.status, s.submitted_at
-        FROM exhibition_submissions s
+        FROM exhibition_submission_artworks sa
+        JOIN exhibition_submissions s ON s.id = sa.submission_id
         JOIN exhibitions e ON e.id = s.exhibition_id
-        WHERE EXISTS (SELECT 1 FROM json_each(s.artwork_ids) j WHERE j.value = ?)
-        ORDER BY s.submitted_at DESC
-        """, (artwork_id,))]
+        WHERE sa.artwork_id = :artwork AND (s.status = 'accepted' OR NOT :accepted_only)
+        ORDER BY e.exhibition_start DESC, s.submitted_at DESC
+        """, {"artwork": artwork_id, "accepted_only": accepted_only})]
 
 
 def list_artworks(conn, *, viewer_id, filters, sort="newest", limit=20, offset=0):
