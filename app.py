@@ -49,14 +49,28 @@ import recommend
 import store
 from imaging import analysis, derivatives
 from search import artists as artist_search
-from search import copies, highlight, images, ranking, tfidf, visual
+from search import copies, highlight, images, ranking, screening, tfidf, visual
 from search import engine as search_engine
 from search import evaluate as evaluation
 from search import similar as similar_art
 from search import suggest as search_suggest
 from search.index import index_for
 from search.ranking import RankingConfig
-from store import accounts, artworks, catalog, copyright, counters, notifications, profiles, social, taxonomy
+from store import (
+    accounts,
+    analytics,
+    artworks,
+    catalog,
+    commissions,
+    copyright,
+    counters,
+    exhibitions,
+    galleries,
+    notifications,
+    profiles,
+    social,
+    taxonomy,
+)
 from store.media import MediaStore
 
 log = logging.getLogger("easel")
@@ -578,6 +592,134 @@ class NotificationsRead(Body):
     all: bool = False
 
 
+def _iso_date(value):
+    """A calendar date written exactly as YYYY-MM-DD."""
+    value = value.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be a date like 2027-03-31")
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as error:
+        raise ValueError("must be a real date like 2027-03-31") from error
+
+
+def _unique(values):
+    if len(set(values)) != len(values):
+        raise ValueError("must not repeat an item")
+    return values
+
+
+IsoDate = Annotated[str, AfterValidator(_iso_date)]
+Money = Annotated[float, Field(gt=0, le=1_000_000_000), AfterValidator(_cents)]
+ArtworkId = Text(64, 1)
+Position = Annotated[int, Field(ge=1, le=galleries.MAX_ARTWORKS)]
+
+
+class GalleryFields(Body):
+    """What a PUT may change; every field is optional."""
+    server_owned: ClassVar[frozenset] = frozenset({
+        "id", "artist_id", "artist", "artwork_count", "view_count", "cover", "preview", "statistics", "artworks",
+        "created_at", "updated_at"})
+    name: Text(100, 1) = None
+    description: Text(2000) | None = None
+    theme: Literal[profiles.THEMES] | None = None
+    visibility: Literal[galleries.VISIBILITIES] = None
+    cover_artwork_id: ArtworkId | None = None
+
+
+class GalleryCreate(GalleryFields):
+    name: Text(100, 1)
+    visibility: Literal[galleries.VISIBILITIES] = "public"
+
+
+class GalleryPlacement(Body):
+    server_owned: ClassVar[frozenset] = frozenset({"gallery_id", "added_at"})
+    artwork_id: ArtworkId
+    position: Position | None = None
+
+
+class GalleryMove(Body):
+    position: Position
+
+
+MAX_SUBMISSION_ARTWORKS = 20
+
+
+class ExhibitionRules(Body):
+    max_artworks_per_artist: Annotated[int, Field(ge=1, le=MAX_SUBMISSION_ARTWORKS)] | None = None
+    allowed_mediums: Annotated[list[Text(100, 1)], Field(min_length=1, max_length=50)] | None = None
+    allowed_category_ids: Annotated[list[int], Field(min_length=1, max_length=50), AfterValidator(_unique)] | None \
+        = None
+    min_long_edge_px: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    min_quality_score: Annotated[float, Field(ge=0, le=1)] | None = None
+
+
+class ExhibitionCreate(Body):
+    server_owned: ClassVar[frozenset] = frozenset({
+        "id", "organizer_id", "organizer", "status", "submission_count", "accepted_count", "accepting_submissions",
+        "online", "artworks", "my_submission", "created_at"})
+    title: Text(200, 1)
+    description: Text(5000) | None = None
+    # SPEC's create route calls it "deadline"; both names are accepted.
+    submission_deadline: IsoDate = Field(validation_alias=AliasChoices("submission_deadline", "deadline"))
+    exhibition_start: IsoDate
+    exhibition_end: IsoDate
+    location: Text(200, 1)
+    requirements: Text(5000) | None = None
+    rules: ExhibitionRules = ExhibitionRules()
+    submission_fee: Price = 0
+    currency: Currency = "USD"
+
+
+SUBMISSION_SERVER_FIELDS = frozenset({
+    "id", "exhibition_id", "artist_id", "artist", "artworks", "status", "screening", "review_note", "reviewed_at",
+    "submitted_at", "updated_at"})
+SubmittedArtworks = Annotated[list[ArtworkId], Field(min_length=1, max_length=MAX_SUBMISSION_ARTWORKS),
+                              AfterValidator(_unique)]
+
+
+class SubmissionCreate(Body):
+    server_owned: ClassVar[frozenset] = SUBMISSION_SERVER_FIELDS
+    artwork_ids: SubmittedArtworks
+    artist_statement: Text(5000) | None = None
+
+
+class SubmissionEdit(Body):
+    server_owned: ClassVar[frozenset] = SUBMISSION_SERVER_FIELDS
+    artwork_ids: SubmittedArtworks = None
+    artist_statement: Text(5000) | None = None
+
+
+class SubmissionReview(Body):
+    server_owned: ClassVar[frozenset] = SUBMISSION_SERVER_FIELDS - {"status"}
+    status: Literal[exhibitions.REVIEW_STATUSES]
+    note: Text(2000) | None = None
+
+
+COMMISSION_SERVER_FIELDS = frozenset({
+    "id", "client_id", "client", "artist", "status", "role", "allowed_statuses", "events", "created_at",
+    "updated_at"})
+
+
+class CommissionCreate(Body):
+    server_owned: ClassVar[frozenset] = COMMISSION_SERVER_FIELDS | {"progress_notes", "completion_date"}
+    artist_id: Text(64, 1)
+    title: Text(200, 1)
+    description: Text(5000, 1)
+    budget: Money
+    currency: Currency = "USD"
+    deadline: IsoDate
+
+
+class CommissionUpdate(Body):
+    server_owned: ClassVar[frozenset] = COMMISSION_SERVER_FIELDS - {"status"}
+    status: Literal[commissions.STATUSES] = None
+    # One new note to append; earlier notes are never replaced.
+    progress_notes: Text(5000, 1) = None
+    reason: Text(1000, 1) = None
+    completion_date: IsoDate = None
+
+
 # --- Database per request -----------------------------------------------------------------
 
 def get_db():
@@ -762,7 +904,8 @@ def artwork_json(artwork, tags, *, liked=False, detail=False):
         shaped["exif"] = artwork["exif"]
         shaped["palette"] = artworks.palette_of(conn, artwork_id)
         shaped["quality"] = artwork["quality"] or None
-        shaped["exhibition_history"] = artworks.exhibition_history(conn, artwork_id)
+        shaped["exhibition_history"] = artworks.exhibition_history(
+            conn, artwork_id, accepted_only=current_user_id() != artwork["artist_id"])
     return shaped
 
 
@@ -834,20 +977,26 @@ def session_payload(artist_id):
     return {"user": account_json(account, owner=True), "portfolio": portfolio_json(conn, account)}
 
 
+PROFILE_GALLERIES = 6
+
+
 def profile_json(conn, account, viewer_id):
     owner = viewer_id == account["id"]
     overview = profiles.public_overview(conn, account["id"])
     for artwork in overview["featured_artworks"]:
         artwork["thumbnail_urls"] = thumbnail_urls(artwork["id"])
-    for gallery in overview["gallery_previews"]:
-        cover = gallery["cover_artwork_id"]
-        gallery["cover_thumbnail_urls"] = thumbnail_urls(cover) if cover else None
+    # The public face of the portfolio, even to its owner: public galleries only.
+    shown, _ = galleries.list_galleries(conn, artist_id=account["id"], viewer_id=None, limit=PROFILE_GALLERIES)
+    overview["gallery_previews"] = [gallery_json(gallery, viewer_id) for gallery in shown]
     overview.update(artwork_count=account["public_artwork_count"], follower_count=account["follower_count"],
                     following_count=account["following_count"])
+    portfolio = settings_json(profiles.get_settings(conn, account["id"]), owner=owner)
+    featured = portfolio["featured_gallery_id"] and galleries.get_gallery(conn, portfolio["featured_gallery_id"])
+    if featured and not owner and featured["visibility"] != "public":
+        portfolio["featured_gallery_id"] = None  # a private or unlisted gallery is not advertised
     return {**account_json(account, owner=owner, signed_in=viewer_id is not None),
             "followed_by_viewer": social.is_following(conn, viewer_id, account["id"]),
-            "portfolio": settings_json(profiles.get_settings(conn, account["id"]), owner=owner),
-            "overview": overview}
+            "portfolio": portfolio, "overview": overview}
 
 
 PERSON_FIELDS = ("id", "username", "artist_name", "profile_image_url", "account_type")
@@ -1773,6 +1922,527 @@ def resolve_copy_alert(alert_id):
         alert = copyright.resolve(get_db(), alert_id, body.status, body.note)
     shown = _summaries([alert["original_id"], alert["artwork_id"]])
     return jsonify(copy_alert_json(alert, shown))
+
+
+# --- Routes: galleries --------------------------------------------------------------------
+
+def _artwork_cards(artwork_ids):
+    shown = _summaries(artwork_ids)
+    return [{"artwork_id": artwork_id, "thumbnail_urls": shown[artwork_id]["thumbnail_urls"]}
+            for artwork_id in artwork_ids if artwork_id in shown]
+
+
+def gallery_json(gallery, viewer_id):
+    """A gallery as the viewer may see it: counts, cover and preview leave out works hidden from them."""
+    conn = get_db()
+    cover, first = galleries.preview(conn, gallery, viewer_id)
+    cards = _artwork_cards([cover] + first if cover else first)
+    by_id = {card["artwork_id"]: card for card in cards}
+    shaped = {key: gallery[key] for key in ("id", "name", "description", "theme", "visibility")}
+    shaped["artist"] = person_json(gallery, "artist_")
+    shaped["artwork_count"] = galleries.visible_count(conn, gallery["id"], viewer_id)
+    shaped["view_count"] = gallery["view_count"]
+    shaped["cover"] = by_id.get(cover)
+    shaped["preview"] = [by_id[artwork_id] for artwork_id in first if artwork_id in by_id]
+    shaped.update(created_at=gallery["created_at"], updated_at=gallery["updated_at"])
+    return shaped
+
+
+def gallery_detail_json(gallery_id, viewer_id):
+    gallery = galleries.get_gallery(get_db(), gallery_id)
+    page, per_page, offset = page_params()
+    placed, total = galleries.gallery_artworks(get_db(), gallery_id, viewer_id, limit=per_page, offset=offset)
+    rows = artworks.artworks_by_id(get_db(), [artwork_id for _, artwork_id, _ in placed])
+    shaped = artworks_json([rows[artwork_id] for _, artwork_id, _ in placed])
+    items = [{**work, "position": position, "added_at": added_at}
+             for work, (position, _, added_at) in zip(shaped, placed, strict=True)]
+    return {**gallery_json(gallery, viewer_id), "statistics": galleries.statistics(get_db(), gallery, viewer_id),
+            "artworks": {"items": items, "total": total, "page": page, "per_page": per_page}}
+
+
+def _gallery_or_404(gallery_id, viewer_id):
+    gallery = galleries.get_gallery(get_db(), gallery_id)
+    if gallery is None or not galleries.can_open(gallery, viewer_id):
+        raise ApiError(404, "No gallery has that id.")  # a private gallery does not exist for others
+    return gallery
+
+
+def _own_gallery(gallery_id):
+    user_id = require_user()
+    gallery = _gallery_or_404(gallery_id, user_id)
+    if gallery["artist_id"] != user_id:
+        raise ApiError(403, "Only the gallery's artist can change it.")
+    return gallery
+
+
+def _showable_artwork(artwork_id, user_id, field):
+    """An artwork the user may put in a gallery: their own, or another artist's public one."""
+    artwork = artworks.get_artwork(get_db(), artwork_id)
+    if artwork is None or not artworks.is_visible(artwork, user_id):
+        raise validation_error({field: "must be your artwork or another artist's public one"})
+    return artwork
+
+
+def _gallery_change_refused(error):
+    if error.conflict:
+        return ApiError(409, str(error), problem="conflict")
+    return validation_error({error.field: str(error)})
+
+
+@api.get("/galleries")
+def list_galleries():
+    viewer_id = current_user_id()
+    artist_id = request.args.get("artist_id") or viewer_id
+    if artist_id is None:
+        raise ApiError(401, "Sign in to list your galleries, or pass artist_id.",
+                       headers={"WWW-Authenticate": 'Cookie realm="easel"'})
+    _account_or_404(artist_id)
+    page, per_page, offset = page_params()
+    visibility = query_choice("visibility", galleries.VISIBILITIES)
+    rows, total = galleries.list_galleries(get_db(), artist_id=artist_id, viewer_id=viewer_id,
+                                           visibility=visibility, limit=per_page, offset=offset)
+    return list_response([gallery_json(row, viewer_id) for row in rows], total, page, per_page)
+
+
+@api.post("/galleries")
+@rate_limit("30 per minute")
+def create_gallery():
+    user_id = require_user()
+    form = validated(GalleryCreate)
+    if form.cover_artwork_id is not None:
+        _showable_artwork(form.cover_artwork_id, user_id, "cover_artwork_id")
+    gallery_id = galleries.create_gallery(get_db(), user_id, form.model_dump())
+    return jsonify(gallery_detail_json(gallery_id, user_id)), 201, {"Location": f"/api/galleries/{gallery_id}"}
+
+
+@api.get("/galleries/<gallery_id>")
+def get_gallery(gallery_id):
+    viewer_id = current_user_id()
+    gallery = _gallery_or_404(gallery_id, viewer_id)
+    if viewer_id != gallery["artist_id"]:
+        galleries.record_view(get_db(), gallery_id, viewer_key(viewer_id))
+    return jsonify(gallery_detail_json(gallery_id, viewer_id))
+
+
+@api.put("/galleries/<gallery_id>")
+def update_gallery(gallery_id):
+    gallery = _own_gallery(gallery_id)
+    changes = given(validated(GalleryFields))
+    empty = {field: "cannot be empty" for field in ("name", "visibility")
+             if field in changes and changes[field] is None}
+    if empty:
+        raise validation_error(empty)
+    try:
+        galleries.update_gallery(get_db(), gallery_id, changes)
+    except galleries.GalleryError as error:
+        raise _gallery_change_refused(error) from error
+    return jsonify(gallery_detail_json(gallery_id, gallery["artist_id"]))
+
+
+@api.delete("/galleries/<gallery_id>")
+def delete_gallery(gallery_id):
+    _own_gallery(gallery_id)
+    galleries.delete_gallery(get_db(), gallery_id)
+    return jsonify({"deleted": True, "id": gallery_id})
+
+
+@api.post("/galleries/<gallery_id>/artworks")
+def add_to_gallery(gallery_id):
+    gallery = _own_gallery(gallery_id)
+    form = validated(GalleryPlacement)
+    _showable_artwork(form.artwork_id, gallery["artist_id"], "artwork_id")
+    try:
+        position = galleries.add_artwork(get_db(), gallery_id, form.artwork_id, form.position)
+    except galleries.GalleryError as error:
+        raise _gallery_change_refused(error) from error
+    body = {**gallery_detail_json(gallery_id, gallery["artist_id"]),
+            "added": {"artwork_id": form.artwork_id, "position": position}}
+    return jsonify(body), 201
+
+
+@api.put("/galleries/<gallery_id>/artworks/<artwork_id>")
+def move_in_gallery(gallery_id, artwork_id):
+    gallery = _own_gallery(gallery_id)
+    form = validated(GalleryMove)
+    try:
+        galleries.move_artwork(get_db(), gallery_id, artwork_id, form.position)
+    except LookupError as missing:
+        raise ApiError(404, "That artwork is not in this gallery.") from missing
+    except galleries.GalleryError as error:
+        raise _gallery_change_refused(error) from error
+    return jsonify(gallery_detail_json(gallery_id, gallery["artist_id"]))
+
+
+@api.delete("/galleries/<gallery_id>/artworks/<artwork_id>")
+def remove_from_gallery(gallery_id, artwork_id):
+    gallery = _own_gallery(gallery_id)
+    if not galleries.remove_artwork(get_db(), gallery_id, artwork_id):
+        raise ApiError(404, "That artwork is not in this gallery.")
+    return jsonify({"removed": True, "gallery_id": gallery_id, "artwork_id": artwork_id,
+                    "artwork_count": galleries.visible_count(get_db(), gallery_id, gallery["artist_id"])})
+
+
+# --- Routes: exhibitions and submissions --------------------------------------------------
+
+def exhibition_json(exhibition, viewer_id, *, detail=False):
+    shaped = {key: exhibition[key] for key in (
+        "id", "title", "description", "submission_deadline", "exhibition_start", "exhibition_end", "location",
+        "requirements", "rules", "submission_fee", "currency")}
+    shaped["online"] = exhibition["location"].lower() == exhibitions.ONLINE
+    shaped["status"] = exhibition["phase"]
+    shaped["accepting_submissions"] = exhibition["phase"] == "open"
+    shaped.update(submission_count=exhibition["submission_count"], accepted_count=exhibition["accepted_count"],
+                  organizer=person_json(exhibition, "organizer_"), created_at=exhibition["created_at"])
+    if detail:
+        mine = viewer_id and exhibitions.submission_of(get_db(), exhibition["id"], viewer_id)
+        shaped["my_submission"] = submission_json(mine) if mine else None
+        shaped["artworks"] = _virtual_exhibition(exhibition, viewer_id)
+    return shaped
+
+
+def _virtual_exhibition(exhibition, viewer_id):
+    """The accepted works, once the exhibition has opened; None before."""
+    if exhibition["phase"] not in ("current", "past"):
+        return None
+    page, per_page, offset = page_params()
+    ids, total = exhibitions.accepted_artworks(get_db(), exhibition["id"], viewer_id, limit=per_page, offset=offset)
+    rows = artworks.artworks_by_id(get_db(), ids)
+    return {"items": artworks_json([rows[i] for i in ids if i in rows]), "total": total, "page": page,
+            "per_page": per_page}
+
+
+def submission_json(submission):
+    shown = _summaries(submission["artwork_ids"])
+    return {"id": submission["id"], "exhibition_id": submission["exhibition_id"],
+            "artist": person_json(submission, "artist_"),
+            "artwork_ids": submission["artwork_ids"],
+            "artworks": [shown[i] for i in submission["artwork_ids"] if i in shown],
+            "artist_statement": submission["artist_statement"], "status": submission["status"],
+            "screening": submission["screening"] or None, "review_note": submission["review_note"],
+            "reviewed_at": submission["reviewed_at"], "submitted_at": submission["submitted_at"],
+            "updated_at": submission["updated_at"]}
+
+
+def _exhibition_or_404(exhibition_id):
+    exhibition = exhibitions.get_exhibition(get_db(), exhibition_id)
+    if exhibition is None:
+        raise ApiError(404, "No exhibition has that id.")
+    return exhibition
+
+
+def _check_exhibition(form):
+    errors = {}
+    if form.submission_deadline < store.utc_today():
+        errors["submission_deadline"] = "must not be in the past"
+    if form.exhibition_start < form.submission_deadline:
+        errors["exhibition_start"] = "must be on or after the submission deadline"
+    if form.exhibition_end < form.exhibition_start:
+        errors["exhibition_end"] = "must be on or after the exhibition start"
+    for index, category_id in enumerate(form.rules.allowed_category_ids or []):
+        if taxonomy.get_category(get_db(), category_id) is None:
+            errors[f"rules.allowed_category_ids.{index}"] = "must be the id of an existing category"
+    if errors:
+        raise validation_error(errors)
+
+
+@api.post("/exhibitions")
+@rate_limit("20 per minute")
+def create_exhibition():
+    user_id = require_user()
+    form = validated(ExhibitionCreate)
+    _check_exhibition(form)
+    fields = form.model_dump()
+    fields["rules"] = form.rules.model_dump(exclude_none=True)
+    exhibition_id = exhibitions.create_exhibition(get_db(), user_id, fields)
+    body = exhibition_json(exhibitions.get_exhibition(get_db(), exhibition_id), user_id, detail=True)
+    return jsonify(body), 201, {"Location": f"/api/exhibitions/{exhibition_id}"}
+
+
+@api.get("/exhibitions")
+def list_exhibitions():
+    page, per_page, offset = page_params()
+    phase = query_choice("status", exhibitions.PHASES)
+    rows, total = exhibitions.list_exhibitions(get_db(), phase=phase, limit=per_page, offset=offset)
+    return list_response([exhibition_json(row, current_user_id()) for row in rows], total, page, per_page)
+
+
+@api.get("/exhibitions/<exhibition_id>")
+def get_exhibition(exhibition_id):
+    return jsonify(exhibition_json(_exhibition_or_404(exhibition_id), current_user_id(), detail=True))
+
+
+def _open_for_entries(exhibition):
+    if exhibition["phase"] != "open":
+        raise ApiError(409, f"Submissions closed at the end of {exhibition['submission_deadline']} (UTC).",
+                       title="Deadline passed", problem="conflict")
+
+
+def _submittable_works(artwork_ids, user_id, rules):
+    """The artist's own, non-private works, in the order given; every bad id is reported."""
+    limit = rules.get("max_artworks_per_artist")
+    if limit and len(artwork_ids) > limit:
+        raise validation_error({"artwork_ids": f"this exhibition takes at most {limit} artworks per artist"})
+    found = artworks.artworks_by_id(get_db(), artwork_ids)
+    errors = {}
+    for index, artwork_id in enumerate(artwork_ids):
+        work = found.get(artwork_id)
+        if work is None or work["artist_id"] != user_id:
+            errors[f"artwork_ids.{index}"] = "must be one of your artworks"
+        elif work["availability_status"] == "private":
+            errors[f"artwork_ids.{index}"] = "is private; make it public to submit it"
+    if errors:
+        raise validation_error(errors)
+    return [found[artwork_id] for artwork_id in artwork_ids]
+
+
+def _screen(exhibition, works):
+    """The screening report: read each original for the copy check first, then compare."""
+    probes = {work["id"]: _stored_probe(work, required=False) if work["image_path"] else None for work in works}
+    return screening.screen_submission(get_db(), current_app.config["DATABASE"], exhibition["rules"], works, probes)
+
+
+@api.post("/exhibitions/<exhibition_id>/submit")
+@rate_limit("20 per minute")
+def submit_to_exhibition(exhibition_id):
+    user_id = require_user()
+    exhibition = _exhibition_or_404(exhibition_id)
+    if exhibition["organizer_id"] == user_id:
+        raise ApiError(403, "Organisers cannot submit to their own exhibition.")
+    _open_for_entries(exhibition)
+    form = validated(SubmissionCreate)
+    if exhibitions.submission_of(get_db(), exhibition_id, user_id) is not None:
+        raise _already_submitted()
+    works = _submittable_works(form.artwork_ids, user_id, exhibition["rules"])
+    try:
+        submission_id = exhibitions.create_submission(get_db(), exhibition_id, user_id, form.artwork_ids,
+                                                      form.artist_statement, _screen(exhibition, works))
+    except exhibitions.AlreadySubmitted as taken:
+        raise _already_submitted() from taken
+    body = submission_json(exhibitions.get_submission(get_db(), submission_id))
+    return jsonify(body), 201, {"Location": f"/api/exhibitions/{exhibition_id}/submissions/{submission_id}"}
+
+
+def _already_submitted():
+    return ApiError(409, "You have submitted to this exhibition already; edit that submission instead.",
+                    title="Already submitted", problem="conflict")
+
+
+def _organised_exhibition(exhibition_id):
+    user_id = require_user()
+    exhibition = _exhibition_or_404(exhibition_id)
+    if exhibition["organizer_id"] != user_id:
+        raise ApiError(403, "Only the exhibition's organiser can see its submissions.")
+    return exhibition
+
+
+@api.get("/exhibitions/<exhibition_id>/submissions")
+def list_submissions(exhibition_id):
+    _organised_exhibition(exhibition_id)
+    page, per_page, offset = page_params()
+    status = query_choice("status", ("submitted", *exhibitions.REVIEW_STATUSES))
+    rows, total = exhibitions.list_submissions(get_db(), exhibition_id, status=status, limit=per_page, offset=offset)
+    return list_response([submission_json(row) for row in rows], total, page, per_page)
+
+
+def _submission_and_role(exhibition_id, submission_id):
+    """(exhibition, submission, 'organiser' or 'artist'); 404 for anyone else."""
+    user_id = require_user()
+    exhibition = _exhibition_or_404(exhibition_id)
+    submission = exhibitions.get_submission(get_db(), submission_id)
+    if submission is None or submission["exhibition_id"] != exhibition_id:
+        raise ApiError(404, "No submission to this exhibition has that id.")
+    if user_id == exhibition["organizer_id"]:
+        return exhibition, submission, "organiser"
+    if user_id == submission["artist_id"]:
+        return exhibition, submission, "artist"
+    raise ApiError(404, "No submission to this exhibition has that id.")
+
+
+@api.get("/exhibitions/<exhibition_id>/submissions/<submission_id>")
+def get_submission(exhibition_id, submission_id):
+    _, submission, _ = _submission_and_role(exhibition_id, submission_id)
+    return jsonify(submission_json(submission))
+
+
+def _editable_submission(exhibition, submission):
+    _open_for_entries(exhibition)
+    if submission["status"] != "submitted":
+        raise ApiError(409, f"The organiser has {submission['status']} this submission already.",
+                       problem="conflict")
+
+
+@api.put("/exhibitions/<exhibition_id>/submissions/<submission_id>")
+def update_submission(exhibition_id, submission_id):
+    exhibition, submission, role = _submission_and_role(exhibition_id, submission_id)
+    if role == "organiser":
+        form = validated(SubmissionReview)
+        exhibitions.review_submission(get_db(), submission, form.status, form.note, exhibition["organizer_id"],
+                                      exhibition["title"])
+    else:
+        _editable_submission(exhibition, submission)
+        changes = given(validated(SubmissionEdit))
+        if changes.get("artwork_ids", submission["artwork_ids"]) is None:
+            raise validation_error({"artwork_ids": "cannot be empty"})
+        report = None
+        if "artwork_ids" in changes:
+            works = _submittable_works(changes["artwork_ids"], submission["artist_id"], exhibition["rules"])
+            report = _screen(exhibition, works)
+        exhibitions.edit_submission(get_db(), submission_id, changes, report)
+    return jsonify(submission_json(exhibitions.get_submission(get_db(), submission_id)))
+
+
+@api.delete("/exhibitions/<exhibition_id>/submissions/<submission_id>")
+def withdraw_submission(exhibition_id, submission_id):
+    exhibition, submission, role = _submission_and_role(exhibition_id, submission_id)
+    if role != "artist":
+        raise ApiError(403, "Only the artist can withdraw a submission; the organiser can reject it.")
+    _editable_submission(exhibition, submission)
+    exhibitions.withdraw_submission(get_db(), submission_id)
+    return jsonify({"deleted": True, "id": submission_id})
+
+
+# --- Routes: commissions ------------------------------------------------------------------
+
+def commission_json(commission, viewer_id, *, detail=False):
+    role = commissions.role_of(commission, viewer_id)
+    client = person_json(commission, "client_")
+    if client is not None and role == "artist":  # what the artist needs to reach and place the client
+        client.update(contact_info=commission["client_contact_info"], location=commission["client_location"])
+    shaped = {key: commission[key] for key in ("id", "title", "description", "budget", "currency", "deadline",
+                                               "status", "completion_date")}
+    shaped.update(client=client, artist=person_json(commission, "artist_"), role=role,
+                  allowed_statuses=commissions.allowed_moves(commission["status"], role),
+                  progress_notes=json.loads(commission["progress_notes"] or "[]"),
+                  created_at=commission["created_at"], updated_at=commission["updated_at"])
+    if detail:
+        shaped["events"] = [{"id": event["id"], "kind": event["kind"], "note": event["note"],
+                             "actor": person_json(event, "actor_"), "created_at": event["created_at"]}
+                            for event in commissions.events_of(get_db(), commission["id"])]
+    return shaped
+
+
+def _commissioned_artist(artist_id, client_id):
+    account = profiles.get_account(get_db(), artist_id)
+    if account is None or account["account_type"] != "artist":
+        raise validation_error({"artist_id": "must be the id of an artist"})
+    if artist_id == client_id:
+        raise validation_error({"artist_id": "you cannot commission yourself"})
+    if not profiles.get_settings(get_db(), artist_id)["open_for_commissions"]:
+        raise ApiError(409, f"{account['artist_name']} is not taking commissions at the moment.",
+                       title="Not open for commissions", problem="conflict")
+
+
+@api.post("/commissions")
+@rate_limit("20 per minute")
+def create_commission():
+    user_id = require_user()
+    form = validated(CommissionCreate)
+    if form.deadline <= store.utc_today():
+        raise validation_error({"deadline": "must be in the future"})
+    _commissioned_artist(form.artist_id, user_id)
+    fields = form.model_dump(exclude={"artist_id"})
+    commission_id = commissions.create_commission(get_db(), user_id, form.artist_id, fields)
+    body = commission_json(commissions.get_commission(get_db(), commission_id), user_id, detail=True)
+    return jsonify(body), 201, {"Location": f"/api/commissions/{commission_id}"}
+
+
+@api.get("/commissions")
+def list_commissions():
+    user_id = require_user()
+    page, per_page, offset = page_params()
+    role = query_choice("role", commissions.ROLES)
+    status = query_choice("status", commissions.STATUSES)
+    rows, total = commissions.list_commissions(get_db(), user_id, role=role, status=status, limit=per_page,
+                                               offset=offset)
+    return list_response([commission_json(row, user_id) for row in rows], total, page, per_page)
+
+
+def _party_commission(commission_id):
+    user_id = require_user()
+    commission = commissions.get_commission(get_db(), commission_id)
+    if commission is None or commissions.role_of(commission, user_id) is None:
+        raise ApiError(404, "No commission of yours has that id.")
+    return user_id, commission
+
+
+@api.get("/commissions/<commission_id>")
+def get_commission(commission_id):
+    user_id, commission = _party_commission(commission_id)
+    return jsonify(commission_json(commission, user_id, detail=True))
+
+
+def _check_commission_update(form, commission):
+    errors = {}
+    if form.status is None and form.progress_notes is None:
+        errors["status"] = "give a new status, progress_notes to add, or both"
+    if form.status == "cancelled" and form.reason is None:
+        errors["reason"] = "is required to cancel"
+    if form.reason is not None and form.status != "cancelled":
+        errors["reason"] = "goes with status cancelled only"
+    if form.completion_date is not None:
+        if form.status != "completed":
+            errors["completion_date"] = "goes with status completed only"
+        elif not commission["created_at"][:10] <= form.completion_date <= store.utc_today():
+            errors["completion_date"] = "must be between the request date and today"
+    if errors:
+        raise validation_error(errors)
+
+
+@api.put("/commissions/<commission_id>")
+@rate_limit("60 per minute")
+def update_commission(commission_id):
+    user_id, commission = _party_commission(commission_id)
+    form = validated(CommissionUpdate)
+    _check_commission_update(form, commission)
+    try:
+        commissions.update_commission(get_db(), commission_id, user_id, status=form.status, note=form.progress_notes,
+                                      reason=form.reason, completion_date=form.completion_date)
+    except commissions.MoveRefused as refused:
+        raise _move_refused(refused) from refused
+    return jsonify(commission_json(commissions.get_commission(get_db(), commission_id), user_id, detail=True))
+
+
+def _move_refused(refused):
+    allowed = ", ".join(refused.allowed) or "none (it is closed)"
+    if refused.forbidden_role:
+        return ApiError(403, f"Only the artist can move a commission to {refused.wanted}.")
+    return ApiError(409, f"A commission that is {refused.current} cannot become {refused.wanted}; "
+                         f"you may move it to: {allowed}.", title="Not allowed from this status",
+                    problem="conflict", errors={"status": f"must be one of: {allowed}"})
+
+
+# --- Routes: artist analytics -------------------------------------------------------------
+
+def _top_artworks_json(top, totals):
+    shown = _summaries({artwork_id for ranked in top.values() for artwork_id, _ in ranked})
+    return {name: [{"artwork": shown[artwork_id], "count": count,
+                    "likes_per_view": analytics.conversion(totals[artwork_id]["likes"], totals[artwork_id]["views"])}
+                   for artwork_id, count in ranked if artwork_id in shown]
+            for name, ranked in top.items()}
+
+
+@api.get("/artists/<artist_id>/analytics")
+def artist_analytics(artist_id):
+    user_id = require_user()
+    _account_or_404(artist_id)
+    if user_id != artist_id:
+        raise ApiError(403, "Only the artist can see their analytics.")
+    days = int(query_choice("days", tuple(str(days) for days in analytics.WINDOWS), "30"))
+    conn = get_db()
+    series = analytics.daily_series(conn, artist_id, days)
+    totals = {name: sum(point["count"] for point in points) for name, points in series.items()}
+    per_artwork = analytics.artwork_totals(conn, artist_id, days)
+    return jsonify({
+        "artist_id": artist_id, "days": days, "from": series["views"][0]["date"], "to": series["views"][-1]["date"],
+        "totals": totals,
+        "conversion": {"views": totals["views"], "likes": totals["likes"],
+                       "likes_per_view": analytics.conversion(totals["likes"], totals["views"])},
+        "series": series,
+        "top_artworks": _top_artworks_json(analytics.top_artworks(per_artwork), per_artwork),
+        "galleries": analytics.gallery_views(conn, artist_id, days),
+        "commissions": commissions.outcomes_for(conn, artist_id),
+        "exhibitions": exhibitions.outcomes_for(conn, artist_id),
+    })
 
 
 # --- Command line -------------------------------------------------------------------------
