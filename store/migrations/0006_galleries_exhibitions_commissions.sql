@@ -117,8 +117,9 @@ CREATE TRIGGER exhibitions_notifications_delete AFTER DELETE ON exhibitions BEGI
 END;
 
 -- Analytics: what happened to an artist's works, galleries and following, one row per event,
--- written by triggers as it happens. Nobody's own actions count. actor_key (an account id or an
--- anonymous viewer's key) lets a day count a like toggled on and off, or a re-follow, once.
+-- written by triggers as it happens. Nobody's own actions count, and a like toggled on and off,
+-- a re-follow or an unfollow repeated is recorded once a day per person (actor_key: an account id
+-- or an anonymous viewer's key) and work.
 -- artwork_id and gallery_id are cleared when those are deleted, so daily totals keep their history.
 CREATE TABLE activity_events (
     id                  INTEGER PRIMARY KEY,
@@ -133,6 +134,39 @@ CREATE TABLE activity_events (
 CREATE INDEX activity_events_artist_occurred ON activity_events (artist_id, occurred_at, kind);
 CREATE INDEX activity_events_artwork_id ON activity_events (artwork_id);
 CREATE INDEX activity_events_gallery_id ON activity_events (gallery_id);
+-- Finds a person's earlier like or follow of the day, so that toggling counts once.
+CREATE INDEX activity_events_actor ON activity_events (actor_key, kind, occurred_at);
+
+-- Daily totals kept from activity_events by trigger: per artist and kind (the series), and per
+-- work or gallery (subject_id) for top works and gallery views. A dashboard then reads at most
+-- days × kinds rows for its series, however busy the artist; the events keep the timestamps.
+CREATE TABLE activity_daily (
+    artist_id           TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    day                 TEXT NOT NULL,  -- DATE
+    kind                TEXT NOT NULL,
+    count               INTEGER NOT NULL DEFAULT 0 CHECK (count >= 0),
+    PRIMARY KEY (artist_id, day, kind)
+) WITHOUT ROWID;
+
+-- subject_id is plain text, not a foreign key: a deleted work's days stay in the history.
+CREATE TABLE activity_daily_subjects (
+    artist_id           TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    day                 TEXT NOT NULL,  -- DATE
+    kind                TEXT NOT NULL,
+    subject_id          TEXT NOT NULL,
+    count               INTEGER NOT NULL DEFAULT 0 CHECK (count >= 0),
+    PRIMARY KEY (artist_id, day, kind, subject_id)
+) WITHOUT ROWID;
+
+CREATE TRIGGER activity_daily_insert AFTER INSERT ON activity_events BEGIN
+    INSERT INTO activity_daily (artist_id, day, kind, count)
+    VALUES (NEW.artist_id, substr(NEW.occurred_at, 1, 10), NEW.kind, 1)
+    ON CONFLICT DO UPDATE SET count = count + 1;
+    INSERT INTO activity_daily_subjects (artist_id, day, kind, subject_id, count)
+    SELECT NEW.artist_id, substr(NEW.occurred_at, 1, 10), NEW.kind, coalesce(NEW.artwork_id, NEW.gallery_id), 1
+    WHERE coalesce(NEW.artwork_id, NEW.gallery_id) IS NOT NULL
+    ON CONFLICT DO UPDATE SET count = count + 1;
+END;
 
 CREATE TRIGGER activity_artwork_view AFTER INSERT ON artwork_views BEGIN
     INSERT INTO activity_events (artist_id, kind, artwork_id, actor_key, occurred_at)
@@ -142,7 +176,11 @@ END;
 
 CREATE TRIGGER activity_like AFTER INSERT ON artwork_likes BEGIN
     INSERT INTO activity_events (artist_id, kind, artwork_id, actor_key, occurred_at)
-    SELECT artist_id, 'like', id, NEW.user_id, NEW.liked_at FROM artworks WHERE id = NEW.artwork_id AND artist_id <> NEW.user_id;
+    SELECT artist_id, 'like', id, NEW.user_id, NEW.liked_at FROM artworks
+    WHERE id = NEW.artwork_id AND artist_id <> NEW.user_id
+      AND NOT EXISTS (SELECT 1 FROM activity_events e
+                      WHERE e.actor_key = NEW.user_id AND e.kind = 'like' AND e.artwork_id = NEW.artwork_id
+                        AND e.occurred_at >= substr(NEW.liked_at, 1, 10));
 END;
 
 CREATE TRIGGER activity_comment AFTER INSERT ON artwork_comments BEGIN
@@ -159,12 +197,20 @@ END;
 
 CREATE TRIGGER activity_follow AFTER INSERT ON artist_follows BEGIN
     INSERT INTO activity_events (artist_id, kind, actor_key, occurred_at)
-    SELECT id, 'follow', NEW.follower_id, NEW.followed_at FROM artists WHERE id = NEW.following_id;
+    SELECT id, 'follow', NEW.follower_id, NEW.followed_at FROM artists
+    WHERE id = NEW.following_id
+      AND NOT EXISTS (SELECT 1 FROM activity_events e
+                      WHERE e.actor_key = NEW.follower_id AND e.kind = 'follow' AND e.artist_id = NEW.following_id
+                        AND e.occurred_at >= substr(NEW.followed_at, 1, 10));
 END;
 
 CREATE TRIGGER activity_unfollow AFTER DELETE ON artist_follows BEGIN
     INSERT INTO activity_events (artist_id, kind, actor_key)
-    SELECT id, 'unfollow', OLD.follower_id FROM artists WHERE id = OLD.following_id;
+    SELECT id, 'unfollow', OLD.follower_id FROM artists
+    WHERE id = OLD.following_id
+      AND NOT EXISTS (SELECT 1 FROM activity_events e
+                      WHERE e.actor_key = OLD.follower_id AND e.kind = 'unfollow' AND e.artist_id = OLD.following_id
+                        AND e.occurred_at >= strftime('%Y-%m-%d', 'now'));
 END;
 
 CREATE TRIGGER activity_gallery_view AFTER INSERT ON gallery_views BEGIN
