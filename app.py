@@ -1932,15 +1932,19 @@ def _artwork_cards(artwork_ids):
             for artwork_id in artwork_ids if artwork_id in shown]
 
 
-def gallery_json(gallery, viewer_id):
-    """A gallery as the viewer may see it: counts, cover and preview leave out works hidden from them."""
+def gallery_json(gallery, viewer_id, artwork_count=None):
+    """A gallery as the viewer may see it: counts, cover and preview leave out works hidden from them.
+
+    artwork_count: the visible works, when the caller has counted them already.
+    """
     conn = get_db()
     cover, first = galleries.preview(conn, gallery, viewer_id)
     cards = _artwork_cards([cover] + first if cover else first)
     by_id = {card["artwork_id"]: card for card in cards}
     shaped = {key: gallery[key] for key in ("id", "name", "description", "theme", "visibility")}
     shaped["artist"] = person_json(gallery, "artist_")
-    shaped["artwork_count"] = galleries.visible_count(conn, gallery["id"], viewer_id)
+    shaped["artwork_count"] = (galleries.visible_count(conn, gallery["id"], viewer_id) if artwork_count is None
+                               else artwork_count)
     shaped["view_count"] = gallery["view_count"]
     shaped["cover"] = by_id.get(cover)
     shaped["preview"] = [by_id[artwork_id] for artwork_id in first if artwork_id in by_id]
@@ -1951,12 +1955,14 @@ def gallery_json(gallery, viewer_id):
 def gallery_detail_json(gallery_id, viewer_id):
     gallery = galleries.get_gallery(get_db(), gallery_id)
     page, per_page, offset = page_params()
-    placed, total = galleries.gallery_artworks(get_db(), gallery_id, viewer_id, limit=per_page, offset=offset)
+    placed = galleries.gallery_artworks(get_db(), gallery_id, viewer_id, limit=per_page, offset=offset)
     rows = artworks.artworks_by_id(get_db(), [artwork_id for _, artwork_id, _ in placed])
     shaped = artworks_json([rows[artwork_id] for _, artwork_id, _ in placed])
     items = [{**work, "position": position, "added_at": added_at}
              for work, (position, _, added_at) in zip(shaped, placed, strict=True)]
-    return {**gallery_json(gallery, viewer_id), "statistics": galleries.statistics(get_db(), gallery, viewer_id),
+    statistics = galleries.statistics(get_db(), gallery, viewer_id)
+    total = statistics["artwork_count"]  # one count of the visible works serves all three places
+    return {**gallery_json(gallery, viewer_id, total), "statistics": statistics,
             "artworks": {"items": items, "total": total, "page": page, "per_page": per_page}}
 
 

@@ -189,12 +189,12 @@ def preview(conn, gallery, viewer_id):
 
 
 def gallery_artworks(conn, gallery_id, viewer_id, *, limit=20, offset=0):
-    """([(position, artwork id, added_at)], total) of the works the viewer may see, in position order."""
+    """[(position, artwork id, added_at)] of a page of the works the viewer may see, in position order
+    (statistics() counts them)."""
     params = {"gallery": gallery_id, "viewer": viewer_id, "limit": limit, "offset": offset}
-    total = conn.execute(f"SELECT count(*) {_VISIBLE_WORKS}", params).fetchone()[0]
     rows = conn.execute(f"SELECT ga.position, ga.artwork_id, ga.added_at {_VISIBLE_WORKS} "
                         "ORDER BY ga.position LIMIT :limit OFFSET :offset", params)
-    return [tuple(row) for row in rows], total
+    return [tuple(row) for row in rows]
 
 
 def statistics(conn, gallery, viewer_id):
