@@ -1,5 +1,6 @@
 """Schema versions: fresh creation, forward migrations, refusal of newer databases."""
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -171,3 +172,29 @@ def test_version_3_threads_the_comments_an_older_database_holds(tmp_path):
     rows = old.execute("SELECT id, depth, thread_id FROM artwork_comments ORDER BY id").fetchall()
     assert [tuple(row) for row in rows] == [(f"c{n}", min(n, 5), "c0") for n in range(7)]
     assert old.execute("SELECT comment_count, share_count FROM artworks").fetchone()[:] == (7, 0)
+
+
+def test_version_6_carries_an_older_database_s_history_forward(tmp_path):
+    old = released(tmp_path, 5)
+    old.executemany("INSERT INTO artists (id, username, email, password_hash, artist_name) VALUES (?, ?, ?, 'x', ?)",
+                    [(n, n, f"{n}@example.com", n.title()) for n in ("ada", "bob")])
+    old.execute("INSERT INTO artworks (id, artist_id, title) VALUES ('w1', 'ada', 'Kept')")
+    old.execute("INSERT INTO artwork_likes (artwork_id, user_id, liked_at) "
+                "VALUES ('w1', 'bob', '2026-11-01T10:00:00.000Z')")
+    old.execute("INSERT INTO artwork_views (artwork_id, viewer_key, kind) VALUES ('w1', 'bob', 'page')")
+    old.execute("INSERT INTO artwork_views (artwork_id, viewer_key, kind) VALUES ('w1', 'ada', 'page')")  # own
+    old.execute("INSERT INTO artist_follows (follower_id, following_id) VALUES ('bob', 'ada')")
+    old.execute("INSERT INTO exhibitions (id, organizer_id, title) VALUES ('e1', 'bob', 'Show')")
+    old.execute("INSERT INTO exhibition_submissions (id, exhibition_id, artist_id, artwork_ids) "
+                "VALUES ('s1', 'e1', 'ada', '[\"w1\", \"gone\"]')")
+    old.execute("INSERT INTO commissions (id, client_id, artist_id, title, progress_notes) "
+                "VALUES ('c1', 'bob', 'ada', 'Portrait', 'Sketch sent')")
+    store.migrate(old)
+    kinds = {row[0]: row[1] for row in old.execute("SELECT kind, sum(count) FROM activity_daily GROUP BY kind")}
+    assert kinds == {"like": 1, "view": 1, "follow": 1}
+    assert old.execute("SELECT day FROM activity_daily WHERE kind = 'like'").fetchone()[0] == "2026-11-01"
+    assert [tuple(r) for r in old.execute("SELECT submission_id, artwork_id FROM exhibition_submission_artworks")] == [
+        ("s1", "w1")]
+    notes = json.loads(old.execute("SELECT progress_notes FROM commissions").fetchone()[0])
+    assert [note["note"] for note in notes] == ["Sketch sent"]
+    assert [r[0] for r in old.execute("SELECT kind FROM commission_events")] == ["requested"]
