@@ -120,6 +120,15 @@ def update_profile(conn, artist_id, profile=None, settings=None):
             )
 
 
+def accounts_by_id(conn, artist_ids):
+    """{id: account} for those of artist_ids that exist, as get_account() shapes them."""
+    if not artist_ids:
+        return {}
+    marks = ", ".join("?" * len(artist_ids))
+    rows = conn.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM artists WHERE id IN ({marks})", list(artist_ids))
+    return {row["id"]: _account(row) for row in rows}
+
+
 def list_accounts(conn, *, limit, offset, sort="newest", account_type=None, location=None):
     """(accounts, total) for the directory, filtered by type and a location substring."""
     where, params = [], {}

@@ -137,7 +137,7 @@ def released(tmp_path, release):
     return conn
 
 
-@pytest.mark.parametrize("release", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("release", [1, 2, 3, 4, 5, 6])
 def test_released_database_migrates_to_the_fresh_schema(tmp_path, release):
     old = released(tmp_path, release)
     old.execute("INSERT INTO artists (id, username, email, password_hash, artist_name) "
