@@ -46,12 +46,17 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 import imaging
 import recommend
+import recommend.config
 import store
 from imaging import analysis, derivatives
+from recommend import evaluate as recommend_evaluation
+from recommend import featured, simulate, trending
+from recommend.config import FeaturedConfig
 from search import artists as artist_search
-from search import copies, highlight, images, ranking, screening, tfidf, visual
+from search import copies, highlight, images, screening, tfidf, visual
 from search import engine as search_engine
 from search import evaluate as evaluation
+from search import ranking as search_ranking
 from search import similar as similar_art
 from search import suggest as search_suggest
 from search.index import index_for
@@ -68,6 +73,7 @@ from store import (
     galleries,
     notifications,
     profiles,
+    ranking,
     social,
     taxonomy,
 )
@@ -140,6 +146,13 @@ def load_config(environ=os.environ):
         # Load the search ranking index in the background at start-up (seconds for 100,000 works),
         # so that the first search does not wait for it.
         "SEARCH_WARM": _flag(environ.get("SEARCH_WARM", "true")),
+        # Seconds the feed's co-like and text model is kept before a request rebuilds it.
+        "FEED_MODEL_MAX_AGE": int(environ.get("FEED_MODEL_MAX_AGE", "300")),
+        # A featured config change is refused when a headline offline metric falls by more than
+        # this fraction of the live config's figure (unless forced with a reason).
+        "FEATURED_GATE_TOLERANCE": float(environ.get("FEATURED_GATE_TOLERANCE", "0.05")),
+        # Users whose last like the gate holds out (a seeded sample when there are more).
+        "FEATURED_GATE_USERS": int(environ.get("FEATURED_GATE_USERS", "2000")),
     }
 
 
@@ -200,13 +213,17 @@ PROBLEM_TYPES = {
 class ApiError(Exception):
     """Raised anywhere in a request to answer with a problem document."""
 
-    def __init__(self, status, detail, *, title=None, problem="about:blank", errors=None, headers=None):
+    def __init__(self, status, detail, *, title=None, problem="about:blank", errors=None, headers=None,
+                 extensions=None):
         super().__init__(detail)
         self.status, self.detail, self.title = status, detail, title
         self.problem, self.errors, self.headers = problem, errors, headers or {}
+        self.extensions = extensions or {}
 
 
-def problem_response(status, detail, *, title=None, problem="about:blank", errors=None, headers=None):
+def problem_response(status, detail, *, title=None, problem="about:blank", errors=None, headers=None,
+                     extensions=None):
+    """A problem document; `extensions` adds members of its own (RFC 9457, section 3.2)."""
     body = {
         "type": PROBLEM_TYPES.get(problem, problem),
         "title": title or HTTPStatus(status).phrase,
@@ -215,6 +232,7 @@ def problem_response(status, detail, *, title=None, problem="about:blank", error
     }
     if errors:
         body["errors"] = errors
+    body.update(extensions or {})
     response = current_app.response_class(json.dumps(body), status=status, mimetype="application/problem+json")
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -229,7 +247,7 @@ def register_error_handlers(app):
     @app.errorhandler(ApiError)
     def handle_api_error(error):
         return problem_response(error.status, error.detail, title=error.title, problem=error.problem,
-                                errors=error.errors, headers=error.headers)
+                                errors=error.errors, headers=error.headers, extensions=error.extensions)
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(error):
@@ -1704,15 +1722,202 @@ def get_feed():
     if "page" in request.args:
         raise validation_error({"page": "the feed pages by cursor: pass the previous answer's next_cursor"})
     per_page = query_int("per_page", 20, maximum=MAX_PER_PAGE)
-    mode = query_choice("mode", recommend.MODES, "following")
+    mode = query_choice("mode", recommend.MODES, "for_you")
     try:
-        found = recommend.feed(get_db(), user_id, mode=mode, cursor=request.args.get("cursor") or None,
-                               limit=per_page)
+        found = recommend.feed(get_db(), current_app.config["DATABASE"], user_id, mode=mode,
+                               cursor=request.args.get("cursor") or None, limit=per_page,
+                               model_max_age=current_app.config["FEED_MODEL_MAX_AGE"])
+    except recommend.ExpiredCursor as expired:
+        raise validation_error({"cursor": "belongs to a feed that has expired: start again without it"}) from expired
     except recommend.InvalidCursor as invalid:
         raise validation_error({"cursor": "is not a cursor this feed gave out"}) from invalid
-    items = [{**shaped, "reason": row["reason"]} for shaped, row in zip(artworks_json(found.items), found.items,
-                                                                        strict=True)]
+    items = [{**shaped, "reason": row["reason"], **({"score": row["score"]} if "score" in row else {})}
+             for shaped, row in zip(artworks_json(found.items), found.items, strict=True)]
     return list_response(items, found.total, found.page, per_page, next_cursor=found.next_cursor, mode=mode)
+
+
+# --- Routes: featured, trending and curator tuning ----------------------------------------
+
+FEATURED_TYPES = ("artworks", "artists")
+
+
+def ranked_artworks_json(entries, offset):
+    """Artworks in `entries`' order ({"artwork_id", ...}), each with its position and what
+    `entries` says about it; works gone or made private since are left out by the caller."""
+    rows = artworks.artworks_by_id(get_db(), [entry["artwork_id"] for entry in entries])
+    present = [entry for entry in entries if entry["artwork_id"] in rows]
+    shaped = artworks_json([rows[entry["artwork_id"]] for entry in present])
+    return [{**item, "position": offset + i, **{k: v for k, v in entry.items() if k not in ("artwork_id", "artist_id")}}
+            for i, (item, entry) in enumerate(zip(shaped, present, strict=True), 1)]
+
+
+def _visible_entries(entries, key="artwork_id"):
+    visible = ranking.visible_artwork_ids(get_db(), [entry[key] for entry in entries])
+    return [entry for entry in entries if entry[key] in visible]
+
+
+@api.get("/featured")
+def get_featured():
+    kind = query_choice("type", FEATURED_TYPES, "artworks")
+    page, per_page, offset = page_params()
+    listing = featured.featured_list(get_db(), current_app.config["DATABASE"], f"featured_{kind}")
+    if kind == "artworks":
+        entries = _visible_entries(listing.items)
+        items = ranked_artworks_json(entries[offset:offset + per_page], offset)
+    else:
+        found = profiles.accounts_by_id(get_db(), [entry["artist_id"] for entry in listing.items])
+        entries = [entry for entry in listing.items if entry["artist_id"] in found]
+        viewer_id = current_user_id()
+        items = [{**account_json(found[entry["artist_id"]], owner=entry["artist_id"] == viewer_id,
+                                 signed_in=viewer_id is not None),
+                  "position": offset + i, "score": entry["score"], "score_breakdown": entry["score_breakdown"]}
+                 for i, entry in enumerate(entries[offset:offset + per_page], 1)]
+    return list_response(items, len(entries), page, per_page, type=kind, period_start=listing.period_start,
+                         config_version=listing.config_version)
+
+
+@api.get("/trending")
+def get_trending():
+    kind = query_choice("type", trending.KINDS, "artworks")
+    window = query_choice("window", tuple(trending.WINDOWS), "24h")
+    page, per_page, offset = page_params()
+    found = trending.trending_items(get_db(), kind, window)
+    if kind == "artworks":
+        entries = [{"artwork_id": item["key"], "trend": _trend(item)} for item in found]
+        entries = _visible_entries(entries)
+        items = ranked_artworks_json(entries[offset:offset + per_page], offset)
+    else:
+        entries = found
+        items = [{"name": item["key"], "position": offset + i, "trend": _trend(item)}
+                 for i, item in enumerate(entries[offset:offset + per_page], 1)]
+    return list_response(items, len(entries), page, per_page, type=kind, window=window)
+
+
+def _trend(item):
+    return {"recent": item["recent"], "expected": item["expected"], "growth": item["growth"]}
+
+
+def require_curator():
+    user_id = require_user()
+    if profiles.get_account(get_db(), user_id)["role"] not in ("curator", "admin"):
+        raise ApiError(403, "Only curators and admins can see and change the featured ranking's settings.")
+    return user_id
+
+
+class FeaturedConfigChange(Body):
+    # Fields left out keep their live values; GET shows the complete config.
+    config: dict
+    note: Text(500) = ""
+    force: bool = False
+    reason: Text(1000) | None = None
+
+
+class FeaturedRollback(Body):
+    version: Annotated[int, Field(ge=1)]
+    note: Text(500) = ""
+
+
+class FeaturedPreview(Body):
+    config: dict = {}
+
+
+def config_version_json(saved):
+    """A saved config version (or the defaults, version 0, when nothing was saved)."""
+    if saved is None:
+        return {"version": 0, "config": FeaturedConfig().as_dict(), "author": None, "note": "defaults",
+                "created_at": None, "forced": False, "reason": None, "evaluation": None, "rollback_of": None}
+    author = ({"id": saved["author_id"], "username": saved["author_username"],
+               "artist_name": saved["author_artist_name"]} if saved["author_id"] else None)
+    return {key: saved[key] for key in ("version", "config", "note", "created_at", "forced", "reason", "evaluation",
+                                        "rollback_of")} | {"author": author}
+
+
+def candidate_config(base, changes):
+    """`changes` laid over `base`; 400 naming each bad field, and each pin that is not a public work."""
+    try:
+        candidate = recommend.config.merged(base, changes)
+    except ValidationError as error:
+        raise validation_error({f"config.{_field_path(item['loc'])}": _error_message(item)
+                                for item in error.errors()}) from error
+    pinned = [pin.artwork_id for pin in candidate.pins]
+    public = ranking.visible_artwork_ids(get_db(), pinned)
+    bad = {f"config.pins.{i}.artwork_id": "is not a public artwork" for i, artwork_id in enumerate(pinned)
+           if artwork_id not in public}
+    if bad:
+        raise validation_error(bad)
+    return candidate
+
+
+@api.get("/featured/config")
+def get_featured_config():
+    require_curator()
+    return jsonify(config_version_json(ranking.live_config(get_db())))
+
+
+@api.put("/featured/config")
+@rate_limit("10 per minute")
+def put_featured_config():
+    user_id = require_curator()
+    form = validated(FeaturedConfigChange)
+    if form.force and not form.reason:
+        raise validation_error({"reason": "is required to force a config past the offline evaluation"})
+    conn = get_db()
+    version, live_config = featured.live(conn)
+    candidate = candidate_config(live_config, form.config)
+    report = recommend_evaluation.gate(conn, current_app.config["DATABASE"], live_config, candidate,
+                                       tolerance=current_app.config["FEATURED_GATE_TOLERANCE"],
+                                       max_users=current_app.config["FEATURED_GATE_USERS"])
+    if report["worse_on"] and not form.force:
+        raise ApiError(409, f"The candidate does worse than the live config offline on {', '.join(report['worse_on'])} "
+                            f"(tolerance {report['tolerance']:.0%}). Send force: true with a reason to save it anyway.",
+                       problem="conflict", extensions={"evaluation": report})
+    saved = ranking.save_config(conn, candidate.as_dict(), author_id=user_id, note=form.note, expected_version=version,
+                                forced=bool(report["worse_on"]), reason=form.reason, evaluation=report)
+    if saved is None:
+        raise ApiError(409, "Another curator saved a config meanwhile: look at it and evaluate again.",
+                       problem="conflict")
+    return jsonify(config_version_json(saved))
+
+
+@api.get("/featured/config/history")
+def featured_config_history():
+    require_curator()
+    page, per_page, offset = page_params()
+    rows, total = ranking.config_history(get_db(), limit=per_page, offset=offset)
+    return list_response([config_version_json(row) for row in rows], total, page, per_page)
+
+
+@api.post("/featured/config/rollback")
+@rate_limit("10 per minute")
+def rollback_featured_config():
+    """Save an earlier version's config again, as a new version (history is never rewritten)."""
+    user_id = require_curator()
+    form = validated(FeaturedRollback)
+    conn = get_db()
+    earlier = ranking.config_version(conn, form.version)
+    if earlier is None:
+        raise ApiError(404, "No saved config has that version.")
+    version, _ = featured.live(conn)
+    note = form.note or f"rollback to version {form.version}"
+    saved = ranking.save_config(conn, earlier["config"], author_id=user_id, note=note, expected_version=version,
+                                rollback_of=form.version)
+    if saved is None:
+        raise ApiError(409, "Another curator saved a config meanwhile: look at it first.", problem="conflict")
+    return jsonify(config_version_json(saved)), 201
+
+
+@api.post("/featured/preview")
+@rate_limit("30 per minute")
+def preview_featured():
+    require_curator()
+    form = validated(FeaturedPreview)
+    _, live_config = featured.live(get_db())
+    candidate = candidate_config(live_config, form.config)
+    found = featured.preview(get_db(), current_app.config["DATABASE"], candidate)
+    return jsonify({"config": candidate.as_dict(), "moves": found["moves"], "dropped": found["dropped"],
+                    "live": [{"artwork_id": item["artwork_id"], "score": item["score"]} for item in found["live"]],
+                    "candidate": [{"artwork_id": item["artwork_id"], "score": item["score"],
+                                   "score_breakdown": item["score_breakdown"]} for item in found["candidate"]]})
 
 
 # --- Routes: notifications ----------------------------------------------------------------
@@ -2533,8 +2738,8 @@ def _ranking_option(value):
     """--config/--compare: live (SEARCH_RANKING), a named configuration (default, plain) or a JSON file."""
     if value == "live":
         return current_app.config["SEARCH_RANKING"]
-    if value in ranking.NAMED:
-        return ranking.NAMED[value]
+    if value in search_ranking.NAMED:
+        return search_ranking.NAMED[value]
     try:
         return RankingConfig.from_json(Path(value).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
@@ -2606,6 +2811,114 @@ def evaluate_search_command(qrels, queries, run_out, config_name, compare_name, 
     if run_out:
         evaluation.write_run(first.run, run_out, tag=config_name)
         click.echo(f"Run written to {run_out}")
+
+
+def _featured_config_option(path):
+    """A FeaturedConfig from a JSON file of settings laid over the defaults."""
+    try:
+        changes = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not isinstance(changes, dict):
+            raise ValueError("the file must hold a JSON object")
+        return recommend.config.merged(FeaturedConfig(), changes)
+    except (OSError, ValueError) as error:  # pydantic's ValidationError is a ValueError
+        raise click.BadParameter(f"{path}: {error}", param_hint="--config") from error
+
+
+def _print_ranking_evaluation(results, users):
+    click.echo(f"{users} users, each with their latest like held out (leave-last-out)")
+    click.echo("")
+    for line in recommend_evaluation.table(results):
+        click.echo(line)
+
+
+@evaluate_group.command("featured")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="A JSON file of featured settings (laid over the defaults) to compare with the live config.")
+@click.option("--users", type=click.IntRange(min=1), default=recommend_evaluation.DEFAULT_USERS, show_default=True,
+              help="Users to hold out (a seeded sample when there are more).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@with_appcontext
+def evaluate_featured_command(config_path, users, seed):
+    """Hit rate and NDCG at 10, coverage, artist Gini and novelty of the featured list, against
+    a popularity baseline (and a candidate config with --config)."""
+    conn = store.connect(current_app.config["DATABASE"])
+    try:
+        _, live_config = featured.live(conn)
+        configs = {"live": live_config}
+        if config_path:
+            configs["candidate"] = _featured_config_option(config_path)
+        results, held_out = recommend_evaluation.evaluate_featured(conn, current_app.config["DATABASE"], configs,
+                                                                   max_users=users, seed=seed)
+    finally:
+        conn.close()
+    _print_ranking_evaluation(results, held_out)
+
+
+@evaluate_group.command("feed")
+@click.option("--users", type=click.IntRange(min=1), default=recommend_evaluation.DEFAULT_USERS, show_default=True,
+              help="Users to hold out (a seeded sample when there are more).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@with_appcontext
+def evaluate_feed_command(users, seed):
+    """The personal feed's figures beside featured and a popularity baseline (leave-last-out)."""
+    conn = store.connect(current_app.config["DATABASE"])
+    try:
+        _, live_config = featured.live(conn)
+        results, held_out = recommend_evaluation.evaluate_feed(conn, current_app.config["DATABASE"], live_config,
+                                                               max_users=users, seed=seed)
+    finally:
+        conn.close()
+    _print_ranking_evaluation(results, held_out)
+
+
+@click.command("simulate")
+@click.option("--users", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--sessions", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Mean sessions per reader.")
+@click.option("--days", type=click.IntRange(min=1), default=60, show_default=True,
+              help="Spread the sessions over this many past days.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@with_appcontext
+def simulate_command(users, sessions, days, seed):
+    """Add SYNTHETIC readers (sim_NNNNN) with hidden tastes who view, like and follow the works in
+    the database, for offline evaluation before real logs exist. Not for a live site."""
+    conn = store.connect(current_app.config["DATABASE"])
+    try:
+        result = simulate.simulate(conn, users=users, sessions=sessions, days=days, seed=seed,
+                                   progress=lambda items: tqdm(items, desc="Simulating", unit="reader"))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        conn.close()
+    click.echo(f"Simulated {len(result.users)} readers: {result.views} page views, {result.likes} likes, "
+               f"{result.follows} follows.")
+
+
+@click.group("rankings")
+def rankings_group():
+    """Featured and trending lists."""
+
+
+@rankings_group.command("refresh")
+@with_appcontext
+def refresh_rankings_command():
+    """Compute the current period's featured and trending lists ahead of the first visitor
+    (run from a scheduler, e.g. every hour)."""
+    conn = store.connect(current_app.config["DATABASE"])
+    database = current_app.config["DATABASE"]
+    try:
+        for kind in FEATURED_TYPES:
+            started = time.perf_counter()
+            listing = featured.featured_list(conn, database, f"featured_{kind}")
+            click.echo(f"featured {kind}: {len(listing.items)} items for the period from {listing.period_start} "
+                       f"({time.perf_counter() - started:.2f} s)")
+        for kind in trending.KINDS:
+            for window in trending.WINDOWS:
+                started = time.perf_counter()
+                items = trending.trending_items(conn, kind, window)
+                click.echo(f"trending {kind} {window}: {len(items)} items ({time.perf_counter() - started:.2f} s)")
+    finally:
+        conn.close()
 
 
 @click.command("import-catalog")
@@ -2688,6 +3001,8 @@ def create_app(config=None):
     app.cli.add_command(reindex_command)
     app.cli.add_command(evaluate_group)
     app.cli.add_command(import_catalog_command)
+    app.cli.add_command(simulate_command)
+    app.cli.add_command(rankings_group)
     return app
 
 

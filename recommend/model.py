@@ -1,0 +1,117 @@
+"""The feed's item model: who liked what (a sparse users x works matrix) and every work's TF-IDF row.
+
+Built from the database once and kept per process; rebuilt when older than `max_age` seconds
+(FEED_MODEL_MAX_AGE, five minutes by default), by the first request to notice, while the others go
+on with the previous one. A reader's own likes and follows are always read fresh by the feed, so
+the model's age only delays how soon other people's new likes change "popular with people who
+liked ..." and how soon a new work can be "similar to" something.
+"""
+
+import threading
+import time
+
+import numpy as np
+from scipy import sparse
+
+from search import tfidf
+from store import ranking
+
+_models = {}
+_lock = threading.Lock()
+
+
+class ItemModel:
+    def __init__(self, user_codes, likes, text, built_at=None):
+        self.user_codes = user_codes            # {user id: row of `likes`}
+        self.likes = likes                      # CSR users x docs, 1 per like
+        self.by_doc = likes.T.tocsr()           # CSR docs x users
+        self.popularity = np.asarray(likes.sum(axis=0)).ravel()
+        self.text = text                        # CSR docs x terms, unit rows (None before a reindex)
+        self.built_at = time.monotonic() if built_at is None else built_at
+
+    @classmethod
+    def from_likes(cls, likes, capacity, text):
+        """likes: [(user id, doc id)]; capacity: the number of doc ids to allow for."""
+        user_codes = {}
+        rows = np.fromiter((user_codes.setdefault(user, len(user_codes)) for user, _ in likes), np.int64,
+                           len(likes))
+        docs = np.fromiter((doc for _, doc in likes), np.int64, len(likes))
+        width = max(capacity, int(docs.max()) + 1 if len(docs) else 0)
+        matrix = sparse.csr_matrix((np.ones(len(likes), np.float32), (rows, docs)), shape=(len(user_codes), width))
+        return cls(user_codes, matrix, text)
+
+    @classmethod
+    def build(cls, conn, capacity):
+        likes = [(user, doc) for user, doc, _ in ranking.all_likes(conn)]
+        return cls.from_likes(likes, capacity, text_matrix(ranking.all_tfidf_blobs(conn), capacity))
+
+    @property
+    def width(self):
+        return self.likes.shape[1]
+
+    def co_liked(self, docs, exclude_user=None):
+        """Scores of every work by how many people who liked `docs` also liked it, damped by the
+        square root of its popularity so that favourites of everybody do not win by default."""
+        docs = [d for d in docs if d < self.width]
+        if not docs:
+            return np.zeros(self.width)
+        users = np.asarray(self.by_doc[docs].sum(axis=0)).ravel()
+        if exclude_user in self.user_codes:
+            users[self.user_codes[exclude_user]] = 0
+        who = np.flatnonzero(users)
+        if not len(who):
+            return np.zeros(self.width)
+        counts = np.asarray(self.likes[who].T @ users[who]).ravel()
+        return counts / np.sqrt(np.maximum(self.popularity, 1))
+
+    def co_like_counts(self, doc, others):
+        """How many people liked both `doc` and each of `others`."""
+        if doc >= self.width:
+            return np.zeros(len(others))
+        others = [o if o < self.width else 0 for o in others]
+        return np.asarray((self.by_doc[others] @ self.by_doc[doc].T).todense()).ravel()
+
+
+def text_matrix(blobs, capacity):
+    """CSR docs x terms from [(doc_id, tfidf blob)]."""
+    rows, columns, values = [], [], []
+    for doc, blob in blobs:
+        if blob:
+            terms, weights = tfidf.decode(blob)
+            rows.append(np.full(len(terms), doc, np.int64))
+            columns.append(terms)
+            values.append(weights)
+    if not rows:
+        return None
+    columns = np.concatenate(columns)
+    height = max(capacity, int(max(doc for doc, _ in blobs)) + 1)
+    return sparse.csr_matrix((np.concatenate(values), (np.concatenate(rows), columns)),
+                             shape=(height, int(columns.max()) + 1))
+
+
+def model_for(conn, database, capacity, max_age):
+    """The process's model of `database`, rebuilt when older than max_age seconds."""
+    key = str(database)
+    with _lock:
+        model = _models.get(key)
+        stale = model is None or time.monotonic() - model.built_at > max_age
+        if stale and model is not None:
+            if getattr(model, "rebuilding", False):
+                return model
+            model.rebuilding = True
+    if not stale:
+        return model
+    try:
+        fresh = ItemModel.build(conn, capacity)
+    except BaseException:
+        if model is not None:
+            model.rebuilding = False
+        raise
+    with _lock:
+        _models[key] = fresh
+    return fresh
+
+
+def forget(database):
+    with _lock:
+        _models.pop(str(database), None)
