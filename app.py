@@ -2878,13 +2878,17 @@ def evaluate_feed_command(users, seed):
 @click.option("--days", type=click.IntRange(min=1), default=60, show_default=True,
               help="Spread the sessions over this many past days.")
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--spread-uploads", is_flag=True,
+              help="First spread the works' publication times over the first half of the window (for a "
+                   "freshly imported catalogue, whose works all arrived at once). Rewrites created_at.")
 @with_appcontext
-def simulate_command(users, sessions, days, seed):
+def simulate_command(users, sessions, days, seed, spread_uploads):
     """Add SYNTHETIC readers (sim_NNNNN) with hidden tastes who view, like and follow the works in
     the database, for offline evaluation before real logs exist. Not for a live site."""
     conn = store.connect(current_app.config["DATABASE"])
     try:
         result = simulate.simulate(conn, users=users, sessions=sessions, days=days, seed=seed,
+                                   spread_uploads=spread_uploads,
                                    progress=lambda items: tqdm(items, desc="Simulating", unit="reader"))
     except ValueError as error:
         raise click.ClickException(str(error)) from error
@@ -2892,6 +2896,8 @@ def simulate_command(users, sessions, days, seed):
         conn.close()
     click.echo(f"Simulated {len(result.users)} readers: {result.views} page views, {result.likes} likes, "
                f"{result.follows} follows.")
+    if not result.views:
+        click.echo("No work was published before the sessions: pass --spread-uploads for an imported catalogue.")
 
 
 @click.group("rankings")

@@ -5,7 +5,9 @@ sign in) and gives each a hidden taste drawn from the works already in the datab
 a catalogue loaded by import-catalog): the mediums, dominant colours, subjects (tags) and artists
 of two or three works picked at random. Everything they do is synthetic:
 
-  * sessions spread over the last `days` days (never before a work was published); each shows a
+  * sessions spread over the last `days` days; a work is only seen after it was published (with
+    --spread-uploads, an imported catalogue's works are first given publication times over the
+    first half of that window, since they all arrived at import); each session shows a
     slate of 20 works: 10 from the most liked so far, 6 at random, 4 by followed artists (random
     while a reader follows nobody), in random order;
   * position bias: the work in place r (from 0) is looked at with probability 0.9 / (r + 1) ** 0.7;
@@ -23,7 +25,7 @@ The readers' tastes are returned (not stored), so a benchmark can check what a r
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -119,12 +121,11 @@ def simulate_reader(catalogue, taste, appeal, like_counts, sessions, window, rng
             rng.choice(popular, SLATE["popular"]), rng.integers(0, count, SLATE["random"]),
             rng.choice(followed_works, SLATE["followed"]) if len(followed_works) else rng.integers(0, count, 4)])
         rng.shuffle(slate)
-        looked = slate[rng.random(len(slate)) < look]
+        slate = slate[catalogue.created[slate] <= when]   # nobody sees a work before it is published
+        looked = slate[rng.random(len(slate)) < look[:len(slate)]]
         opened = looked[rng.random(len(looked)) < open_chance[looked]]
-        for work in opened:
-            moment = max(when, catalogue.created[work] + 60)
-            if moment > end:
-                continue
+        for place, work in enumerate(opened):
+            moment = min(when + 30 * place, end)
             views.append((int(work), moment))
             if work in liked or not (rng.random() < like_chance[work] or rng.random() < NOISE_LIKE):
                 continue
@@ -138,13 +139,19 @@ def simulate_reader(catalogue, taste, appeal, like_counts, sessions, window, rng
     return views, likes, follows
 
 
-def simulate(conn, *, users=200, sessions=30, days=60, seed=0, now=None, progress=None):
-    """Create `users` synthetic readers and their views, likes and follows; returns a Result."""
+def simulate(conn, *, users=200, sessions=30, days=60, seed=0, now=None, spread_uploads=False, progress=None):
+    """Create `users` synthetic readers and their views, likes and follows; returns a Result.
+
+    spread_uploads: first spread the works' publication times over the first half of the window.
+    """
+    moment = now or datetime.now(UTC)
+    if spread_uploads:
+        ranking.spread_uploads(conn, moment - timedelta(days=days), moment - timedelta(days=days / 2))
     catalogue = load_catalogue(conn)
     if not catalogue.artwork_ids:
         raise ValueError("there are no public works to simulate readers for: import a catalogue first")
     rng = np.random.default_rng(seed)
-    now = (now or datetime.now(UTC)).timestamp()
+    now = moment.timestamp()
     appeal = rng.beta(2, 5, len(catalogue.artwork_ids))
     like_counts = np.zeros(len(catalogue.artwork_ids))
     first = ranking.next_simulated_number(conn)

@@ -297,6 +297,16 @@ def next_simulated_number(conn):
     return (row[0] or 0) + 1
 
 
+def spread_uploads(conn, start, end):
+    """Give every work a publication time spread evenly over [start, end], in upload order (an
+    imported catalogue arrives all at once; simulated readers need works to have a past)."""
+    ids = [row[0] for row in conn.execute("SELECT id FROM artworks ORDER BY created_at, rowid")]
+    step = (end - start) / max(len(ids), 1)
+    with transaction(conn):
+        conn.executemany("UPDATE artworks SET created_at = ? WHERE id = ?",
+                         [(timestamp(start + step * i), artwork_id) for i, artwork_id in enumerate(ids)])
+
+
 def record_simulated(conn, user_id, views, likes, follows):
     """Write one simulated reader's page views, likes and follows ([(id, timestamp)] each), with
     the counters and analytics kept by the schema's triggers (and no notifications)."""
