@@ -1,8 +1,9 @@
 """`python -m bench` (or `make bench`): run every benchmark and print its figures."""
 
-from bench import bench_accounts, copy_eval, portfolio, search, search_eval, similar, social, upload
+from bench import bench_accounts, copy_eval, feed, portfolio, rank_eval, search, search_eval, similar, social, upload
 
-for benchmark in (bench_accounts, upload, social, portfolio, search, search_eval, similar, copy_eval):
+for benchmark in (bench_accounts, upload, social, portfolio, search, search_eval, similar, copy_eval, feed,
+                  rank_eval):
     print(f"== {benchmark.__name__} ==")
     benchmark.main()
     print()

@@ -143,14 +143,12 @@ def _unseen(order, liked):
 
 def _without_held_out(ctx, config):
     """A pool adjustment taking each held-out like (decayed by its age) off its work's count."""
-    today = ctx.now.astimezone(UTC).date()
-
     def adjust(pool):
         row_of = {int(doc): row for row, doc in enumerate(pool.docs)}
         for doc, liked_at in ctx.split.held_out.values():
             if doc in row_of:
-                age = (today - ranking.parse_timestamp(liked_at).date()).days + 0.5
-                if age <= featured.HALF_LIVES_READ * config.half_life_days + 1:
+                age = (ctx.now - ranking.parse_timestamp(liked_at)).total_seconds() / 86400
+                if 0 <= age <= featured.HALF_LIVES_READ * config.half_life_days:
                     row = row_of[doc]
                     pool.likes[row] = max(pool.likes[row] - float(scores.decay(age, config.half_life_days)), 0.0)
     return adjust

@@ -8,7 +8,8 @@ current lists ahead of the first visitor (run it from a scheduler at each period
 
 Featured works (the components are in recommend.scores):
   1. candidates: every public work, less the curator's excluded works and artists;
-  2. score: the weighted components, from interactions of the last 4 half-lives;
+  2. score: the weighted components, from interactions of the last 4 half-lives (at most 120
+     days; recommend.activity keeps them in memory);
   3. re-rank the best 5 x size by maximal marginal relevance over visual, text and medium
      similarity, at most max_per_artist per artist, near-duplicates collapsed into the better one;
   4. pins: each pinned work (if it is public) at its position.
@@ -27,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from recommend import model, scores
+from recommend import activity, model, scores
 from recommend.config import DEFAULT, FeaturedConfig
 from search import images
 from search import index as text_index
@@ -104,8 +105,9 @@ def featured_artworks(conn, database, config, now, *, adjust=None):
     try:
         words = text_index.index_for(database).refresh(conn)
         pictures = images.index_for(database).refresh(conn)
+        recent = activity.activity_for(database).refresh(conn, now.timestamp())
         with words.lock, pictures.lock:
-            pool = load_pool(conn, words, config, now)
+            pool = load_pool(conn, words, recent, config, now)
             if adjust is not None:
                 adjust(pool)
             ranked = rank_pool(conn, pool, pictures, config)
@@ -114,8 +116,9 @@ def featured_artworks(conn, database, config, now, *, adjust=None):
     return shape_items(conn, words, ranked, config)
 
 
-def load_pool(conn, words, config, now, *, with_history=True):
-    """Every public work not excluded, with its decayed interaction counts."""
+def load_pool(conn, words, recent, config, now, *, with_history=True):
+    """Every public work not excluded, with its decayed interaction counts (from `recent`, a
+    RecentActivity)."""
     alive = words.alive & ~words.private
     excluded_artists = [words.artists.get(artist) for artist in config.exclusions.artists]
     alive &= ~np.isin(words.artist, [code for code in excluded_artists if code >= 0])
@@ -126,30 +129,13 @@ def load_pool(conn, words, config, now, *, with_history=True):
                        age_days=(now.timestamp() - words.created[docs]) / 86400, quality=words.quality[docs],
                        likes=np.zeros(len(docs)), comments=np.zeros(len(docs)), shares=np.zeros(len(docs)),
                        views=np.zeros(len(docs)), days_since_featured=np.full(len(docs), np.inf))
-    add_decayed_counts(conn, pool, words.capacity, now, config.half_life_days)
+    counts = recent.decayed(words.capacity, now.timestamp(), config.half_life_days,
+                            HALF_LIVES_READ * config.half_life_days)
+    pool.views, pool.likes = counts["view"][docs], counts["like"][docs]
+    pool.comments, pool.shares = counts["comment"][docs], counts["share"][docs]
     if with_history:
         pool.days_since_featured = days_since_featured(conn, words, now, config)[pool.artists]
     return pool
-
-
-def add_decayed_counts(conn, pool, capacity, now, half_life_days):
-    today = now.astimezone(UTC).date()
-    since = (today - timedelta(days=int(HALF_LIVES_READ * half_life_days) + 1)).isoformat()
-    rows = ranking.daily_interactions(conn, since)
-    if not rows:
-        return
-    doc, kind, day, count = zip(*rows, strict=True)
-    doc = np.asarray(doc, np.int64)
-    ages = np.asarray([(today - datetime.fromisoformat(d).date()).days for d in day], float) + 0.5
-    weight = np.asarray(count, float) * scores.decay(ages, half_life_days)
-    position = np.full(max(capacity, int(doc.max()) + 1), -1, np.int64)
-    position[pool.docs] = np.arange(len(pool.docs))
-    rows_in_pool = position[doc]
-    kinds = np.asarray(kind)
-    for name, target in (("view", pool.views), ("like", pool.likes), ("comment", pool.comments),
-                         ("share", pool.shares)):
-        mask = (kinds == name) & (rows_in_pool >= 0)
-        np.add.at(target, rows_in_pool[mask], weight[mask])
 
 
 def days_since_featured(conn, words, now, config):
@@ -205,9 +191,9 @@ def picture_features(pictures, docs):
     has_picture[inside] = pictures.alive[docs[inside]]
     colour = np.zeros((len(docs), pictures.colour.shape[1]), np.float32)
     colour[has_picture] = pictures.colour[docs[has_picture]]
-    hashes = {kind: np.zeros(len(docs), np.uint64) for kind in images.HASH_KINDS}
-    for kind in images.HASH_KINDS:
-        hashes[kind][has_picture] = pictures.hashes[kind][docs[has_picture]]
+    hashes = np.zeros((len(docs), len(images.HASH_KINDS)), np.uint64)
+    for column, kind in enumerate(images.HASH_KINDS):
+        hashes[has_picture, column] = pictures.hashes[kind][docs[has_picture]]
     return scores.Features(colour=colour, text=None, mediums=None, hashes=hashes, has_picture=has_picture)
 
 

@@ -64,12 +64,13 @@ class ItemModel:
         counts = np.asarray(self.likes[who].T @ users[who]).ravel()
         return counts / np.sqrt(np.maximum(self.popularity, 1))
 
-    def co_like_counts(self, doc, others):
-        """How many people liked both `doc` and each of `others`."""
-        if doc >= self.width:
-            return np.zeros(len(others))
-        others = [o if o < self.width else 0 for o in others]
-        return np.asarray((self.by_doc[others] @ self.by_doc[doc].T).todense()).ravel()
+    def co_like_counts(self, docs, others):
+        """How many people liked both, for each of `docs` (rows) and each of `others` (columns)."""
+        inside = [d if d < self.width else 0 for d in docs]
+        counts = (self.by_doc[inside] @ self.by_doc[[o if o < self.width else 0 for o in others]].T).toarray()
+        counts[[i for i, d in enumerate(docs) if d >= self.width]] = 0
+        counts[:, [j for j, o in enumerate(others) if o >= self.width]] = 0
+        return counts
 
 
 def text_matrix(blobs, capacity):

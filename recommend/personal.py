@@ -17,6 +17,7 @@ already like, private works. Diversity: each further work of an artist already i
 at 0.7 ** (works of theirs above), and a near-duplicate of a work above is left out.
 """
 
+import heapq
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -164,49 +165,55 @@ def _blend(sources, allowed):
 
 def _diversify(table, words, pictures, size):
     """Greedy: the best adjusted score each time, an artist's further works discounted, and
-    near-duplicates of a work already taken left out."""
+    near-duplicates of a work already taken left out. A lazy heap: a work popped with a stale
+    discount goes back with the current one."""
     docs = np.fromiter(table, np.int64, len(table))
     if not len(docs):
         return []
-    base = np.asarray([table[d][0] for d in docs])
-    artists = words.artist[docs]
     hashes = featured.picture_features(pictures, docs)
-    taken, per_artist, picks = [], {}, []
-    available = np.ones(len(docs), bool)
-    repeat = np.zeros(len(docs))
-    while len(picks) < size and available.any():
-        adjusted = np.where(available, base * ARTIST_REPEAT ** repeat, -np.inf)
-        row = int(np.argmax(adjusted))
-        available[row] = False
-        if scores.near_duplicates_of(hashes, row, taken) is not None:
+    artists = words.artist[docs].tolist()
+    heap = [(-table[int(doc)][0], row, 0) for row, doc in enumerate(docs)]
+    heapq.heapify(heap)
+    taken, per_artist, picks = scores.NearDuplicates(hashes, size), {}, []
+    while heap and len(picks) < size:
+        negative, row, discounted_for = heapq.heappop(heap)
+        seen = per_artist.get(artists[row], 0)
+        if seen != discounted_for:
+            heapq.heappush(heap, (-table[int(docs[row])][0] * ARTIST_REPEAT ** seen, row, seen))
             continue
-        taken.append(row)
-        artist = artists[row]
-        per_artist[artist] = per_artist.get(artist, 0) + 1
-        repeat[artists == artist] = per_artist[artist]
-        picks.append(Pick(int(docs[row]), round(float(base[row]), 4), table[int(docs[row])][1], None))
+        if taken.twin_of(row) is not None:
+            continue
+        taken.take(row)
+        per_artist[artists[row]] = seen + 1
+        doc = int(docs[row])
+        picks.append(Pick(doc, round(table[doc][0], 4), table[doc][1], None))
     return picks
 
 
 def _attribute(picks, reader, pictures, items):
-    """Name the liked work behind each "similar" and "co_liked" pick."""
-    for pick in picks:
-        if pick.source == "co_liked":
-            counts = items.co_like_counts(pick.doc, reader.liked[:CO_LIKED_FROM])
-            pick.because = int(reader.liked[int(np.argmax(counts))]) if len(counts) else None
-        elif pick.source == "similar":
-            pick.because = _most_similar(pick.doc, reader.liked[:SIMILAR_FROM], pictures, items)
+    """Name the liked work behind each "similar" and "co_liked" pick (one matrix product per source)."""
+    for source, liked, affinity in (("co_liked", reader.liked[:CO_LIKED_FROM], items.co_like_counts),
+                                    ("similar", reader.liked[:SIMILAR_FROM],
+                                     lambda docs, others: _similarities(docs, others, pictures, items))):
+        chosen = [pick for pick in picks if pick.source == source]
+        if not chosen or not liked:
+            continue
+        table = affinity([pick.doc for pick in chosen], liked)
+        for pick, row in zip(chosen, np.argmax(table, axis=1), strict=True):
+            pick.because = int(liked[int(row)])
 
 
-def _most_similar(doc, liked, pictures, items):
-    similarity = np.zeros(len(liked))
-    if doc < pictures.capacity and pictures.alive[doc]:
-        for i, other in enumerate(liked):
-            if other < pictures.capacity and pictures.alive[other]:
-                similarity[i] += float(pictures.colour[other] @ pictures.colour[doc])
-    if items.text is not None and doc < items.text.shape[0]:
-        known = [i for i, other in enumerate(liked) if other < items.text.shape[0]]
-        if known:
-            text = np.asarray((items.text[[liked[i] for i in known]] @ items.text[doc].T).todense()).ravel()
-            similarity[known] += text
-    return int(liked[int(np.argmax(similarity))]) if len(liked) else None
+def _similarities(docs, liked, pictures, items):
+    """Colour agreement plus TF-IDF cosine of each of `docs` (rows) with each liked work (columns)."""
+    table = np.zeros((len(docs), len(liked)))
+    both = featured.picture_features(pictures, docs), featured.picture_features(pictures, liked)
+    table += np.clip(both[0].colour @ both[1].colour.T, 0, 1)
+    if items.text is not None:
+        height = items.text.shape[0]
+        rows = items.text[[d if d < height else 0 for d in docs]]
+        columns = items.text[[d if d < height else 0 for d in liked]]
+        text = (rows @ columns.T).toarray()
+        text[[i for i, d in enumerate(docs) if d >= height]] = 0
+        text[:, [j for j, d in enumerate(liked) if d >= height]] = 0
+        table += text
+    return table

@@ -109,11 +109,13 @@ def breakdown(parts, weights, row):
 @dataclass
 class Features:
     """What the re-rank compares, one row per candidate: unit colour vectors (zeros without a
-    picture), unit TF-IDF rows (scipy CSR), medium codes, and perceptual hashes (None without one)."""
+    picture), unit TF-IDF rows (scipy CSR), medium codes, and perceptual hashes (an n x 4 uint64
+    matrix, columns in search.images.HASH_KINDS order: full DCT, full gradient, centre DCT,
+    centre gradient)."""
     colour: np.ndarray
     text: object
     mediums: np.ndarray
-    hashes: dict | None
+    hashes: np.ndarray | None
     has_picture: np.ndarray
 
 
@@ -128,22 +130,29 @@ def similarity_to(features, row, weights):
     return (weights.visual * colour + weights.text * np.clip(text, 0, 1) + weights.medium * medium) / total
 
 
-def near_duplicates_of(features, row, chosen):
-    """Whether candidate `row` is a near-duplicate of any of `chosen` (by perceptual hashes)."""
-    if features.hashes is None or not features.has_picture[row] or not chosen:
-        return None
-    others = np.asarray([c for c in chosen if features.has_picture[c]], np.int64)
-    if not len(others):
-        return None
-    h = features.hashes
+class NearDuplicates:
+    """The works taken so far, to tell whether a candidate is a near-duplicate of one of them:
+    whole pictures or central windows within the copy threshold's distance (DCT + gradient)."""
 
-    def distance(dct, gradient):
-        return (copies.hamming(h[dct][others], h[dct][row]).astype(int)
-                + copies.hamming(h[gradient][others], h[gradient][row]).astype(int))
-    whole = distance("full_dct", "full_gradient")
-    centre = distance("centre_dct", "centre_gradient")
-    close = np.minimum(whole, centre + copies.WINDOW_PENALTY) <= copies.NEAR_DUPLICATE_DISTANCE
-    return int(others[np.argmax(close)]) if close.any() else None
+    def __init__(self, features, capacity):
+        self.features = features
+        self.rows = np.zeros(capacity, np.int64)
+        self.hashes = np.zeros((capacity, 4), np.uint64)
+        self.count = 0
+
+    def twin_of(self, row):
+        """The taken row that `row` nearly duplicates, or None."""
+        if self.features.hashes is None or not self.features.has_picture[row] or not self.count:
+            return None
+        bits = np.bitwise_count(self.hashes[:self.count] ^ self.features.hashes[row]).astype(np.int32)
+        whole, centre = bits[:, 0] + bits[:, 1], bits[:, 2] + bits[:, 3]
+        close = np.minimum(whole, centre + copies.WINDOW_PENALTY) <= copies.NEAR_DUPLICATE_DISTANCE
+        return int(self.rows[np.argmax(close)]) if close.any() else None
+
+    def take(self, row):
+        if self.features.hashes is not None and self.features.has_picture[row]:
+            self.rows[self.count], self.hashes[self.count] = row, self.features.hashes[row]
+            self.count += 1
 
 
 def rerank(relevance, artists, features, *, size, max_per_artist, relevance_weight, similarity_weights,
@@ -160,7 +169,7 @@ def rerank(relevance, artists, features, *, size, max_per_artist, relevance_weig
     available = np.ones(count, bool)
     highest_similarity = np.zeros(count)
     per_artist, chosen, picked = {}, [], []
-    collapsed = {}
+    collapsed, taken = {}, NearDuplicates(features, size)
     while len(chosen) < size and available.any():
         mmr = relevance_weight * relevance - (1 - relevance_weight) * highest_similarity
         mmr = np.where(available, mmr, -np.inf)
@@ -169,13 +178,14 @@ def rerank(relevance, artists, features, *, size, max_per_artist, relevance_weig
         if per_artist.get(artists[row], 0) >= max_per_artist:
             continue
         if collapse:
-            twin = near_duplicates_of(features, row, chosen)
+            twin = taken.twin_of(row)
             if twin is not None:
                 collapsed.setdefault(twin, []).append(row)
                 continue
         per_artist[artists[row]] = per_artist.get(artists[row], 0) + 1
         picked.append((row, float(mmr[row]), float(highest_similarity[row])))
         chosen.append(row)
+        taken.take(row)
         if relevance_weight < 1:
             highest_similarity = np.maximum(highest_similarity,
                                             similarity_to(features, row, similarity_weights))

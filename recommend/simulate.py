@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+from scipy import sparse
 
 from store import accounts, ranking
 
@@ -46,7 +47,7 @@ class Catalogue:
     artist_ids: list           # code -> id
     mediums: np.ndarray        # codes, -1 unknown
     colours: np.ndarray        # codes, -1 unknown
-    tags: list                 # set of tag ids per work
+    tags: object               # CSR works x tag ids, 1 where the work carries the tag
     created: np.ndarray        # epoch seconds
 
 
@@ -74,13 +75,17 @@ def load_catalogue(conn):
     def code(kind, value):
         return -1 if value is None else codes[kind].setdefault(value, len(codes[kind]))
     tags = ranking.tag_ids_by_artwork(conn)
+    pairs = [(row, tag) for row, work in enumerate(rows) for tag in tags.get(work[0], ())]
+    width = max((tag for _, tag in pairs), default=0) + 1
+    matrix = sparse.csr_matrix((np.ones(len(pairs)), ([r for r, _ in pairs], [t for _, t in pairs])),
+                               shape=(len(rows), width))
     return Catalogue(
         artwork_ids=[row[0] for row in rows],
         artists=np.asarray([code("artist", row[1]) for row in rows], np.int64),
         artist_ids=list(codes["artist"]),
         mediums=np.asarray([code("medium", row[2]) for row in rows], np.int64),
         colours=np.asarray([code("colour", row[3]) for row in rows], np.int64),
-        tags=[tags.get(row[0], set()) for row in rows],
+        tags=matrix,
         created=np.asarray([ranking.parse_timestamp(row[4]).timestamp() for row in rows]))
 
 
@@ -88,8 +93,8 @@ def draw_taste(catalogue, rng):
     anchors = rng.choice(len(catalogue.artwork_ids), size=int(rng.integers(2, 4)), replace=False)
     tags = set()
     for anchor in anchors:
-        own = sorted(catalogue.tags[anchor])
-        tags |= set(rng.choice(own, size=min(2, len(own)), replace=False).tolist()) if own else set()
+        own = catalogue.tags[anchor].indices
+        tags |= set(rng.choice(own, size=min(2, len(own)), replace=False).tolist()) if len(own) else set()
     return Taste(mediums={int(catalogue.mediums[a]) for a in anchors if catalogue.mediums[a] >= 0},
                  colours={int(catalogue.colours[a]) for a in anchors if catalogue.colours[a] >= 0},
                  tags=tags, artists={int(catalogue.artists[a]) for a in anchors})
@@ -98,7 +103,9 @@ def draw_taste(catalogue, rng):
 def affinity(catalogue, taste, appeal):
     medium = np.isin(catalogue.mediums, list(taste.mediums))
     colour = np.isin(catalogue.colours, list(taste.colours))
-    subject = np.fromiter((bool(tags & taste.tags) for tags in catalogue.tags), bool, len(catalogue.tags))
+    wanted = np.zeros(catalogue.tags.shape[1])
+    wanted[list(taste.tags)] = 1
+    subject = catalogue.tags @ wanted > 0
     artist = np.isin(catalogue.artists, list(taste.artists))
     match = (1.0 * medium + 0.5 * colour + 1.0 * subject + 1.5 * artist) / 4.0
     return 0.7 * match + 0.3 * appeal

@@ -6,7 +6,7 @@ score is computed, and by artwork id wherever something is stored or served.
 """
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from store import new_id, transaction, utc_now
 
@@ -105,27 +105,6 @@ def visible_artwork_ids(conn, artwork_ids):
 
 # --- Engagement -----------------------------------------------------------------------------------
 
-def daily_interactions(conn, since_day):
-    """[(doc_id, kind, day, count)] of views, likes, comments and shares by others per work and day
-    from `since_day` on (daily totals kept by trigger)."""
-    marks = ", ".join("?" * len(INTERACTION_KINDS))
-    return conn.execute(
-        f"""SELECT d.doc_id, s.kind, s.day, sum(s.count)
-            FROM activity_daily_subjects s JOIN search_documents d ON d.artwork_id = s.subject_id
-            WHERE s.day >= ? AND s.kind IN ({marks})
-            GROUP BY d.doc_id, s.kind, s.day""", (since_day, *INTERACTION_KINDS)).fetchall()
-
-
-def interactions_between(conn, start, end):
-    """[(doc_id, kind, count)] of interactions by others from `start` up to `end` (timestamps)."""
-    marks = ", ".join("?" * len(INTERACTION_KINDS))
-    return conn.execute(
-        f"""SELECT d.doc_id, e.kind, count(*)
-            FROM activity_events e JOIN search_documents d ON d.artwork_id = e.artwork_id
-            WHERE e.occurred_at >= ? AND e.occurred_at < ? AND e.kind IN ({marks})
-            GROUP BY d.doc_id, e.kind""", (start, end, *INTERACTION_KINDS)).fetchall()
-
-
 def follows_between(conn, start_day, end_day):
     """[(artist_id, kind, count)] of follows and unfollows from daily totals, days in [start, end)."""
     return conn.execute(
@@ -189,17 +168,6 @@ def daily_activity(conn, start_day, end_day, weights, *, by="artwork"):
                   JOIN artwork_tags at ON at.artwork_id = s.subject_id JOIN tags t ON t.id = at.tag_id
                   WHERE s.day >= ? AND s.day < ? AND s.kind IN ({marks}) GROUP BY 1"""
     return dict(conn.execute(sql, (start_day, end_day, *weights)).fetchall())
-
-
-def tags_of_docs(conn, doc_ids):
-    """[(doc_id, tag name)] for the given works."""
-    if not doc_ids:
-        return []
-    marks = ", ".join("?" * len(doc_ids))
-    return conn.execute(
-        f"""SELECT d.doc_id, t.name FROM search_documents d
-            JOIN artwork_tags at ON at.artwork_id = d.artwork_id JOIN tags t ON t.id = at.tag_id
-            WHERE d.doc_id IN ({marks})""", list(doc_ids)).fetchall()
 
 
 def doc_artwork_ids(conn, doc_ids):
@@ -340,10 +308,6 @@ def feed_snapshot(conn, snapshot_id, user_id):
 
 
 # --- Time -----------------------------------------------------------------------------------------
-
-def days_before(day, days):
-    return (date.fromisoformat(day) - timedelta(days=days)).isoformat()
-
 
 def timestamp(moment):
     """A datetime in the schema's timestamp format."""
