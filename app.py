@@ -49,8 +49,8 @@ import recommend
 import recommend.config
 import store
 from imaging import analysis, derivatives
+from recommend import activity, featured, simulate, trending
 from recommend import evaluate as recommend_evaluation
-from recommend import featured, simulate, trending
 from recommend.config import FeaturedConfig
 from search import artists as artist_search
 from search import copies, highlight, images, screening, tfidf, visual
@@ -167,12 +167,14 @@ def parse_ranking(value):
 
 
 def warm_search_index(database):
-    """Load the process's search index (see SEARCH_WARM); a failure here only costs the head start."""
+    """Load the process's search, image and recent-activity indexes (see SEARCH_WARM); a failure here
+    only costs the head start."""
     conn = store.connect(database)
     try:
         conn.execute("BEGIN")
         index_for(database).refresh(conn)
         images.index_for(database).refresh(conn)
+        activity.activity_for(database).refresh(conn, time.time())
         conn.execute("COMMIT")
     except Exception:
         log.exception("could not warm the search index")

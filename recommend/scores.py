@@ -22,7 +22,7 @@ the raw rate (2/3 against 1/2) had it the other way round.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -47,13 +47,6 @@ class Pool:
     shares: np.ndarray
     views: np.ndarray
     days_since_featured: np.ndarray     # inf for artists never featured
-    extra: dict = field(default_factory=dict)
-
-    def subset(self, rows):
-        arrays = {name: getattr(self, name)[rows] for name in
-                  ("docs", "artists", "mediums", "age_days", "quality", "likes", "comments", "shares", "views",
-                   "days_since_featured")}
-        return Pool(**arrays)
 
 
 def decay(age_days, half_life_days):
