@@ -217,7 +217,9 @@ def gate(conn, database, live_config, candidate, *, tolerance, max_users=DEFAULT
 def table(results):
     """Text rows: one column per label, one row per metric."""
     labels = list(results)
-    lines = [f"{'metric':<14}" + "".join(f"{label:>14}" for label in labels)]
+    widths = [max(14, len(label) + 2) for label in labels]
+    lines = [f"{'metric':<14}" + "".join(f"{label:>{width}}" for label, width in zip(labels, widths, strict=True))]
     for name in METRICS:
-        lines.append(f"{name:<14}" + "".join(f"{results[label][name]:>14.4f}" for label in labels))
+        lines.append(f"{name:<14}" + "".join(f"{results[label][name]:>{width}.4f}"
+                                             for label, width in zip(labels, widths, strict=True)))
     return lines

@@ -89,6 +89,8 @@ def reason(pick, label, because):
         text = f"Popular with people who liked “{because_title}”"
     elif pick.source == "featured":
         text = "Featured on Easel"
+    elif pick.source == "popular":
+        text = "Popular on Easel"
     else:
         text = "Trending this week"
     return {"kind": pick.source, "text": text, "artwork_id": because_id}

@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import add_artwork, assert_problem, encoded, painting, upload_ok
 
-REASONS = {"following", "similar", "co_liked", "trending", "featured"}
+REASONS = {"following", "similar", "co_liked", "popular", "trending", "featured"}
 
 
 def ids_of(body):
@@ -60,11 +60,11 @@ def test_the_feed_never_shows_liked_private_or_own_works(world):
     assert world["lighthouse"] not in ids_of(whole_feed(world["reader"]))
 
 
-def test_a_cold_start_reader_gets_featured_and_trending_works(world, signed_in):
+def test_a_cold_start_reader_gets_popular_featured_and_trending_works(world, signed_in):
     newcomer, _ = signed_in()
     body = whole_feed(newcomer)
     assert body["total"] > 0
-    assert {item["reason"]["kind"] for item in body["items"]} <= {"featured", "trending"}
+    assert {item["reason"]["kind"] for item in body["items"]} <= {"popular", "featured", "trending"}
     assert world["hidden"] not in ids_of(body)
 
 

@@ -63,8 +63,7 @@ def features(count, colours=None, hashes=None):
     has_picture = np.ones(count, bool) if hashes is not None or colours is not None else np.zeros(count, bool)
     hash_arrays = None
     if hashes is not None:
-        hash_arrays = {kind: np.asarray(hashes, np.uint64) for kind in
-                       ("full_dct", "full_gradient", "centre_dct", "centre_gradient")}
+        hash_arrays = np.repeat(np.asarray(hashes, np.uint64)[:, None], 4, axis=1)
     return scores.Features(colour=colour, text=None, mediums=np.full(count, -1), hashes=hash_arrays,
                            has_picture=has_picture)
 
