@@ -34,7 +34,7 @@ from bench import percentile  # noqa: E402
 from bench import search as search_bench  # noqa: E402
 from bench.social import PASSWORD, make_app  # noqa: E402
 from imaging.fingerprint import COLOUR_SIZE  # noqa: E402
-from recommend import featured, model, simulate, trending  # noqa: E402
+from recommend import activity, featured, model, simulate, trending  # noqa: E402
 from search import images, tfidf  # noqa: E402
 from search import index as text_index  # noqa: E402
 from store import ranking  # noqa: E402
@@ -133,51 +133,56 @@ def main():
     path = FOLDER / "easel.sqlite3"
     print(f"Building (or reusing) {path}")
     build(path)
-    app = make_app(FOLDER)
-    database = str(path)
+    app, database = make_app(FOLDER), str(path)
     conn = store.connect(path)
-    counts = [conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-              for table in ("artworks", "artwork_likes", "artwork_views", "artist_follows")]
-    print(f"{counts[0]:,} works, {counts[1]:,} likes, {counts[2]:,} page views, {counts[3]:,} follows")
+    try:
+        counts = [conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                  for table in ("artworks", "artwork_likes", "artwork_views", "artist_follows")]
+        print(f"{counts[0]:,} works, {counts[1]:,} likes, {counts[2]:,} page views, {counts[3]:,} follows")
+        load_indexes(conn, database)
+        featured_figures(app, conn, database)
+        curator_figures(app, conn)
+        feed_figures(app, conn, database)
+    finally:
+        conn.close()
 
+
+def load_indexes(conn, database):
+    """What a process loads once (SEARCH_WARM does it at start): search, image and activity arrays."""
     started = time.perf_counter()
     conn.execute("BEGIN")
     text_index.index_for(database).refresh(conn)
     images.index_for(database).refresh(conn)
+    events = activity.activity_for(database).refresh(conn, time.time())
     conn.execute("COMMIT")
-    print(f"in-memory indexes loaded in {time.perf_counter() - started:.1f} s")
+    print(f"in-memory indexes loaded in {time.perf_counter() - started:.1f} s "
+          f"({len(events.times):,} interactions of the last {activity.WINDOW_DAYS} days)")
 
+
+def featured_figures(app, conn, database):
     _, config = featured.live(conn)
     now = datetime.now(UTC)
-    samples = []
-    for _ in range(5):
-        started = time.perf_counter()
-        featured.featured_artworks(conn, database, config, now)
-        samples.append((time.perf_counter() - started) * 1000)
     print("featured")
-    report("recompute (score 100k works, re-rank, pins)", samples)
-    samples = []
-    for _ in range(3):
-        started = time.perf_counter()
-        featured.rising_artists(conn, database, config, now)
-        samples.append((time.perf_counter() - started) * 1000)
-    report("rising artists recompute", samples)
+    report("recompute (score 100k works, re-rank, pins)",
+           [elapsed(featured.featured_artworks, conn, database, config, now) for _ in range(5)])
+    report("rising artists recompute", [elapsed(featured.rising_artists, conn, database, config, now)
+                                        for _ in range(3)])
     client = app.test_client()
     client.get("/api/featured")   # computes and stores this period's list
     report("GET /api/featured (cached period)",
            timed_requests(client, [f"/api/featured?page={1 + i % 5}" for i in range(SAMPLES)]))
     report("GET /api/featured?type=artists (cached)",
            timed_requests(client, ["/api/featured?type=artists" for _ in range(SAMPLES)]))
-
     for kind in trending.KINDS:
         for window in trending.WINDOWS:
-            started = time.perf_counter()
-            trending.compute(conn, kind, window, now)
-            print(f"  trending {kind} {window}: computed in {(time.perf_counter() - started) * 1000:.0f} ms")
+            took = elapsed(trending.compute, conn, kind, window, now)
+            print(f"  trending {kind} {window}: computed in {took:.0f} ms")
 
+
+def curator_figures(app, conn):
     curator = app.test_client()
     curator.post("/api/auth/register", json={"username": "bench_curator", "email": "curator@example.com",
-                                             "password": "correct horse battery", "artist_name": "Curator"})
+                                             "password": PASSWORD, "artist_name": "Curator"})
     conn.execute("UPDATE artists SET role = 'curator' WHERE username = 'bench_curator'")
     samples = []
     for i in range(10):
@@ -192,10 +197,14 @@ def main():
                                                          "reason": "bench"})
     print(f"  PUT /api/featured/config with the gate (2,000 held-out readers): "
           f"{(time.perf_counter() - started):.1f} s, status {response.status_code}")
+    curator.get("/api/featured")   # the new version's list, as the first visitor after the change would
 
+
+def feed_figures(app, conn, database):
+    print("personal feed")
     started = time.perf_counter()
-    model.ItemModel.build(conn, text_index.index_for(database).capacity)
-    print(f"feed model (co-likes and TF-IDF) built in {time.perf_counter() - started:.1f} s")
+    model.model_for(conn, database, text_index.index_for(database).capacity, app.config["FEED_MODEL_MAX_AGE"])
+    print(f"  feed model (co-likes and TF-IDF) built in {time.perf_counter() - started:.1f} s")
     readers = [row[0] for row in conn.execute("SELECT username FROM artists WHERE username LIKE 'sim_%' "
                                               "ORDER BY random() LIMIT ?", (SAMPLES,))]
     first_pages, next_pages = [], []
@@ -205,14 +214,17 @@ def main():
         started = time.perf_counter()
         response = reader.get("/api/feed")
         first_pages.append((time.perf_counter() - started) * 1000)
-        cursor = response.get_json()["next_cursor"]
         started = time.perf_counter()
-        reader.get(f"/api/feed?cursor={cursor}")
+        reader.get(f"/api/feed?cursor={response.get_json()['next_cursor']}")
         next_pages.append((time.perf_counter() - started) * 1000)
-    print("personal feed")
     report("GET /api/feed, first page (ranks 200 works)", first_pages)
     report("GET /api/feed, next page (snapshot)", next_pages)
-    conn.close()
+
+
+def elapsed(call, *args):
+    started = time.perf_counter()
+    call(*args)
+    return (time.perf_counter() - started) * 1000
 
 
 def sign_in(app, client, username):

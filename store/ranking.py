@@ -12,6 +12,7 @@ from store import new_id, transaction, utc_now
 
 INTERACTION_KINDS = ("view", "like", "comment", "share")
 FEED_SNAPSHOT_LIFETIME = timedelta(hours=24)
+FEED_SNAPSHOTS_KEPT = 10   # per reader: one per open tab or recent refresh
 
 
 # --- Featured config versions -------------------------------------------------------------------
@@ -291,10 +292,14 @@ def record_simulated(conn, user_id, views, likes, follows):
 # --- Feed snapshots -------------------------------------------------------------------------------
 
 def save_feed_snapshot(conn, user_id, items):
-    """Store a ranked feed and return its id; snapshots older than a day go at the same time."""
+    """Store a ranked feed and return its id. Snapshots older than a day go at the same time, and
+    so do the reader's beyond their latest FEED_SNAPSHOTS_KEPT (a reader refreshing all day)."""
     snapshot_id = new_id()
     with transaction(conn):
         conn.execute("DELETE FROM feed_snapshots WHERE created_at < ?", (utc_now(-FEED_SNAPSHOT_LIFETIME),))
+        conn.execute("""DELETE FROM feed_snapshots WHERE user_id = ? AND id NOT IN (
+                            SELECT id FROM feed_snapshots WHERE user_id = ? ORDER BY created_at DESC LIMIT ?)""",
+                     (user_id, user_id, FEED_SNAPSHOTS_KEPT - 1))
         conn.execute("INSERT INTO feed_snapshots (id, user_id, items) VALUES (?, ?, ?)",
                      (snapshot_id, user_id, json.dumps(items, separators=(",", ":"))))
     return snapshot_id

@@ -125,3 +125,10 @@ def test_similar_works_come_with_the_liked_work_they_resemble(artist, signed_in)
     assert similar and all(item["reason"]["artwork_id"] == liked["id"] for item in similar)
     assert all(item["reason"]["text"] == "Similar to “Blue hour”, which you liked" for item in similar)
     assert items[0]["id"] == twin_like["id"]   # the same colours rank first
+
+
+def test_a_reader_keeps_the_latest_ten_snapshots(world, db):
+    cursors = [world["reader"].get("/api/feed?per_page=1").get_json()["next_cursor"] for _ in range(12)]
+    assert db.execute("SELECT count(*) FROM feed_snapshots").fetchone()[0] == 10
+    assert world["reader"].get(f"/api/feed?per_page=1&cursor={cursors[-1]}").status_code == 200
+    assert_problem(world["reader"].get(f"/api/feed?per_page=1&cursor={cursors[0]}"), 400)
