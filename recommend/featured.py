@@ -44,6 +44,7 @@ RISING_PRIOR_FOLLOWERS, RISING_PRIOR_INTERACTIONS = 10.0, 5.0
 
 _cache = OrderedDict()
 _cache_lock = threading.Lock()
+_parsed = {}    # config JSON text -> FeaturedConfig
 CACHE_SIZE = 64
 
 
@@ -55,11 +56,18 @@ def period_start(now, hours):
 
 
 def live(conn):
-    """(version, FeaturedConfig) of the live config; version 0 is the defaults."""
-    saved = ranking.live_config(conn)
-    if saved is None:
+    """(version, FeaturedConfig) of the live config; version 0 is the defaults. Versions are
+    append-only, so a parsed config is kept by its text."""
+    version, text = ranking.live_config_text(conn)
+    if not version:
         return 0, DEFAULT
-    return saved["version"], FeaturedConfig.model_validate(saved["config"])
+    with _cache_lock:
+        config = _parsed.get(text)
+    if config is None:
+        config = FeaturedConfig.model_validate_json(text)
+        with _cache_lock:
+            _parsed[text] = config
+    return version, config
 
 
 # --- Serving --------------------------------------------------------------------------------------

@@ -23,6 +23,12 @@ def live_config(conn):
     return _config_row(row) if row else None
 
 
+def live_config_text(conn):
+    """(version, config JSON text) of the newest version; (0, None) before any was saved."""
+    row = conn.execute("SELECT version, config FROM featured_configs ORDER BY version DESC LIMIT 1").fetchone()
+    return (row[0], row[1]) if row else (0, None)
+
+
 def config_version(conn, version):
     row = conn.execute(f"{_CONFIG_SQL} WHERE c.version = ?", (version,)).fetchone()
     return _config_row(row) if row else None
