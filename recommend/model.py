@@ -1,20 +1,24 @@
 """The feed's item model: who liked what (a sparse users x works matrix) and every work's TF-IDF row.
 
-Built from the database once and kept per process; rebuilt when older than `max_age` seconds
-(FEED_MODEL_MAX_AGE, five minutes by default), by the first request to notice, while the others go
-on with the previous one. A reader's own likes and follows are always read fresh by the feed, so
+Built from the database once and kept per process; rebuilt in the background when older than
+`max_age` seconds (FEED_MODEL_MAX_AGE, five minutes by default), while requests go on with the
+previous one. A reader's own likes and follows are always read fresh by the feed, so
 the model's age only delays how soon other people's new likes change "popular with people who
 liked ..." and how soon a new work can be "similar to" something.
 """
 
+import logging
 import threading
 import time
 
 import numpy as np
 from scipy import sparse
 
+import store
 from search import tfidf
 from store import ranking
+
+log = logging.getLogger("easel")
 
 _models = {}
 _lock = threading.Lock()
@@ -91,26 +95,35 @@ def text_matrix(blobs, capacity):
 
 
 def model_for(conn, database, capacity, max_age):
-    """The process's model of `database`, rebuilt when older than max_age seconds."""
+    """The process's model of `database`. The first is built in the calling request; once it is
+    older than max_age seconds, a background thread builds the next on its own connection while
+    requests go on with the current one, so no reader waits for a rebuild."""
     key = str(database)
     with _lock:
-        model = _models.get(key)
-        stale = model is None or time.monotonic() - model.built_at > max_age
-        if stale and model is not None:
-            if getattr(model, "rebuilding", False):
-                return model
-            model.rebuilding = True
-    if not stale:
-        return model
+        current = _models.get(key)
+        stale = current is not None and time.monotonic() - current.built_at > max_age
+        if stale and not getattr(current, "rebuilding", False):
+            current.rebuilding = True
+            threading.Thread(target=_rebuild, args=(key, capacity), daemon=True).start()
+    if current is not None:
+        return current
+    fresh = ItemModel.build(conn, capacity)
+    with _lock:
+        return _models.setdefault(key, fresh)
+
+
+def _rebuild(database, capacity):
+    conn = store.connect(database)
     try:
         fresh = ItemModel.build(conn, capacity)
-    except BaseException:
-        if model is not None:
-            model.rebuilding = False
-        raise
-    with _lock:
-        _models[key] = fresh
-    return fresh
+        with _lock:
+            _models[database] = fresh
+    except Exception:
+        log.exception("could not rebuild the feed model")
+        with _lock:
+            _models[database].rebuilding = False
+    finally:
+        conn.close()
 
 
 def forget(database):
