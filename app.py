@@ -1767,8 +1767,9 @@ def get_featured():
         entries = _visible_entries(listing.items)
         items = ranked_artworks_json(entries[offset:offset + per_page], offset)
     else:
-        found = profiles.accounts_by_id(get_db(), [entry["artist_id"] for entry in listing.items])
-        entries = [entry for entry in listing.items if entry["artist_id"] in found]
+        existing = ranking.existing_artist_ids(get_db(), [entry["artist_id"] for entry in listing.items])
+        entries = [entry for entry in listing.items if entry["artist_id"] in existing]
+        found = profiles.accounts_by_id(get_db(), [entry["artist_id"] for entry in entries[offset:offset + per_page]])
         viewer_id = current_user_id()
         items = [{**account_json(found[entry["artist_id"]], owner=entry["artist_id"] == viewer_id,
                                  signed_in=viewer_id is not None),
@@ -1783,7 +1784,7 @@ def get_trending():
     kind = query_choice("type", trending.KINDS, "artworks")
     window = query_choice("window", tuple(trending.WINDOWS), "24h")
     page, per_page, offset = page_params()
-    found = trending.trending_items(get_db(), kind, window)
+    found = trending.trending_items(get_db(), current_app.config["DATABASE"], kind, window)
     if kind == "artworks":
         entries = [{"artwork_id": item["key"], "trend": _trend(item)} for item in found]
         entries = _visible_entries(entries)
@@ -2923,7 +2924,7 @@ def refresh_rankings_command():
         for kind in trending.KINDS:
             for window in trending.WINDOWS:
                 started = time.perf_counter()
-                items = trending.trending_items(conn, kind, window)
+                items = trending.trending_items(conn, database, kind, window)
                 click.echo(f"trending {kind} {window}: {len(items)} items ({time.perf_counter() - started:.2f} s)")
     finally:
         conn.close()

@@ -175,7 +175,7 @@ def featured_figures(app, conn, database):
            timed_requests(client, ["/api/featured?type=artists" for _ in range(SAMPLES)]))
     for kind in trending.KINDS:
         for window in trending.WINDOWS:
-            took = elapsed(trending.compute, conn, kind, window, now)
+            took = elapsed(trending.compute, conn, database, kind, window, now)
             print(f"  trending {kind} {window}: computed in {took:.0f} ms")
 
 

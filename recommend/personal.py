@@ -61,7 +61,8 @@ def ranked_feed(conn, database, user_id, *, model_max_age, now=None, size=SIZE):
     reader = Reader(user_id, ranking.liked_docs(conn, user_id), ranking.followed_artist_ids(conn, user_id))
     featured_docs = _docs_of(conn, [item["artwork_id"] for item in
                                     featured.featured_list(conn, database, "featured_artworks", now=now).items])
-    trending_docs = _docs_of(conn, [item["key"] for item in trending.trending_items(conn, "artworks", "7d", now=now)])
+    trending_docs = _docs_of(conn, [item["key"] for item in
+                                    trending.trending_items(conn, database, "artworks", "7d", now=now)])
     conn.execute("BEGIN")
     try:
         words = text_index.index_for(database).refresh(conn)

@@ -4,19 +4,24 @@ For a window of 24 hours or 7 days, each work (or tag, over the works carrying i
 
     recent   = weighted interactions by others in the window
                (like 1, comment 2, share 3, page view 0.1)
-    expected = its weighted interactions over the baseline days before the window
+    expected = its weighted interactions over the baseline just before the window
                (7 days for the 24-hour window, 28 for the week), scaled to the window's length
     growth   = (recent + 3) / (expected + 3)
 
 and the list holds those with recent >= 2, by growth, then recent. The 3 keeps one like on a
 quiet work from outranking a steady climb; a work that was already popular must beat its own
-past, not everybody else's. Lists are computed once an hour and stored like featured lists.
+past, not everybody else's. Lists are computed once an hour, from the interactions that
+recommend.activity keeps in memory, and stored like featured lists.
 """
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+
+from recommend import activity
 from store import ranking
 
+DAY = 86400.0
 WINDOWS = {"24h": (timedelta(hours=24), 7), "7d": (timedelta(days=7), 28)}
 KINDS = ("artworks", "tags")
 WEIGHTS = {"like": 1.0, "comment": 2.0, "share": 3.0, "view": 0.1}
@@ -29,28 +34,57 @@ def list_name(kind, window):
     return f"trending_{kind}_{window}"
 
 
-def trending_items(conn, kind, window, *, now=None):
+def trending_items(conn, database, kind, window, *, now=None):
     """The stored trending list of the current hour, computed first when nobody has yet."""
     now = now or datetime.now(UTC)
     hour = ranking.timestamp(now.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
     name = list_name(kind, window)
     items = ranking.snapshot(conn, name, hour, 0)
     if items is None:
-        items = ranking.keep_snapshot(conn, name, hour, 0, compute(conn, kind, window, now))
+        items = ranking.keep_snapshot(conn, name, hour, 0, compute(conn, database, kind, window, now))
     return items
 
 
-def compute(conn, kind, window, now):
+def compute(conn, database, kind, window, now):
     """[{key, recent, expected, growth}] best first; key is an artwork id or a tag name."""
     length, baseline_days = WINDOWS[window]
-    by = "artwork" if kind == "artworks" else "tag"
-    window_start = now - length
-    recent = ranking.recent_activity(conn, ranking.timestamp(window_start), WEIGHTS, by=by)
-    last_baseline_day = window_start.astimezone(UTC).date()
-    first_baseline_day = last_baseline_day - timedelta(days=baseline_days)
-    past = ranking.daily_activity(conn, first_baseline_day.isoformat(), last_baseline_day.isoformat(), WEIGHTS, by=by)
-    scale = length.total_seconds() / 86400 / baseline_days
-    return rank(recent, past, scale)
+    conn.execute("BEGIN")
+    try:
+        events = activity.activity_for(database).refresh(conn, now.timestamp())
+        recent, past = _window_counts(events, now.timestamp(), length.total_seconds(), baseline_days * DAY)
+        pairs = ranking.doc_tag_pairs(conn) if kind == "tags" else None
+    finally:
+        conn.execute("COMMIT")
+    scale = length.total_seconds() / (baseline_days * DAY)
+    if kind == "tags":
+        docs, tags = pairs
+        names = sorted(set(tags))
+        code = {name: i for i, name in enumerate(names)}
+        tag_codes = np.asarray([code[name] for name in tags], np.int64)
+        inside = docs < len(recent)
+        recent = np.bincount(tag_codes[inside], weights=recent[docs[inside]], minlength=len(names))
+        past = np.bincount(tag_codes[inside], weights=past[docs[inside]], minlength=len(names))
+        return rank(_nonzero(recent, names), _nonzero(past, names), scale)
+    items = rank(_nonzero(recent), _nonzero(past), scale)
+    ids = ranking.doc_artwork_ids(conn, [item["key"] for item in items])
+    return [{**item, "key": ids[item["key"]]} for item in items if item["key"] in ids]
+
+
+def _window_counts(events, now, length, baseline):
+    """Per-doc weighted interactions in the window, and in the baseline just before it."""
+    with events.lock:
+        age = now - events.times
+        weights = np.asarray([WEIGHTS[kind] for kind in activity.KINDS])[events.kinds]
+        size = int(events.docs.max()) + 1 if len(events.docs) else 0
+        in_window = (age >= 0) & (age < length)
+        in_baseline = (age >= length) & (age < length + baseline)
+        return (np.bincount(events.docs[in_window], weights=weights[in_window], minlength=size),
+                np.bincount(events.docs[in_baseline], weights=weights[in_baseline], minlength=size))
+
+
+def _nonzero(values, names=None):
+    found = np.flatnonzero(values)
+    return {(names[i] if names else int(i)): float(values[i]) for i in found}
 
 
 def rank(recent, past, scale):

@@ -8,6 +8,8 @@ score is computed, and by artwork id wherever something is stored or served.
 import json
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+
 from store import new_id, transaction, utc_now
 
 INTERACTION_KINDS = ("view", "like", "comment", "share")
@@ -101,6 +103,13 @@ def last_featured(conn, before_period, *, top, since):
     return dict(rows.fetchall())
 
 
+def existing_artist_ids(conn, artist_ids):
+    if not artist_ids:
+        return set()
+    marks = ", ".join("?" * len(artist_ids))
+    return {row[0] for row in conn.execute(f"SELECT id FROM artists WHERE id IN ({marks})", list(artist_ids))}
+
+
 def visible_artwork_ids(conn, artwork_ids):
     """The subset of artwork_ids that still exist and are not private."""
     if not artwork_ids:
@@ -144,37 +153,11 @@ def docs_of_artworks(conn, artwork_ids, *, public_only=False):
             WHERE a.id IN ({marks}) {visible}""", list(artwork_ids)).fetchall()
 
 
-def _weight_sql(weights, column):
-    cases = " ".join(f"WHEN '{kind}' THEN {float(weight)!r}" for kind, weight in weights.items())
-    return f"CASE {column} {cases} ELSE 0 END"
-
-
-def recent_activity(conn, since, weights, *, by="artwork"):
-    """{artwork id or tag name: weighted count} of interactions by others since `since` (a timestamp)."""
-    weight = _weight_sql(weights, "e.kind")
-    marks = ", ".join("?" * len(weights))
-    if by == "artwork":
-        sql = f"""SELECT e.artwork_id, sum({weight}) FROM activity_events e
-                  WHERE e.occurred_at >= ? AND e.kind IN ({marks}) AND e.artwork_id IS NOT NULL GROUP BY 1"""
-    else:
-        sql = f"""SELECT t.name, sum({weight}) FROM activity_events e
-                  JOIN artwork_tags at ON at.artwork_id = e.artwork_id JOIN tags t ON t.id = at.tag_id
-                  WHERE e.occurred_at >= ? AND e.kind IN ({marks}) GROUP BY 1"""
-    return dict(conn.execute(sql, (since, *weights)).fetchall())
-
-
-def daily_activity(conn, start_day, end_day, weights, *, by="artwork"):
-    """{artwork id or tag name: weighted count} from daily totals, days in [start_day, end_day)."""
-    weight = _weight_sql(weights, "s.kind")
-    marks = ", ".join("?" * len(weights))
-    if by == "artwork":
-        sql = f"""SELECT s.subject_id, sum(s.count * {weight}) FROM activity_daily_subjects s
-                  WHERE s.day >= ? AND s.day < ? AND s.kind IN ({marks}) GROUP BY 1"""
-    else:
-        sql = f"""SELECT t.name, sum(s.count * {weight}) FROM activity_daily_subjects s
-                  JOIN artwork_tags at ON at.artwork_id = s.subject_id JOIN tags t ON t.id = at.tag_id
-                  WHERE s.day >= ? AND s.day < ? AND s.kind IN ({marks}) GROUP BY 1"""
-    return dict(conn.execute(sql, (start_day, end_day, *weights)).fetchall())
+def doc_tag_pairs(conn):
+    """(doc ids, tag names): one entry per tag on each work, as two parallel sequences."""
+    rows = conn.execute("""SELECT d.doc_id, t.name FROM artwork_tags at JOIN tags t ON t.id = at.tag_id
+                           JOIN search_documents d ON d.artwork_id = at.artwork_id""").fetchall()
+    return np.asarray([row[0] for row in rows], np.int64), [row[1] for row in rows]
 
 
 def doc_artwork_ids(conn, doc_ids):

@@ -1026,7 +1026,5 @@ CREATE TABLE feed_snapshots (
 CREATE INDEX feed_snapshots_user_id ON feed_snapshots (user_id, created_at);
 CREATE INDEX feed_snapshots_created_at ON feed_snapshots (created_at);
 
--- Trending reads the last day or week of events across all artists; featured reads daily totals
--- of recent days across all works.
+-- Each process loads the last months of events across all artists (recommend.activity).
 CREATE INDEX activity_events_occurred_at ON activity_events (occurred_at);
-CREATE INDEX activity_daily_subjects_day ON activity_daily_subjects (day, kind, subject_id, count);
