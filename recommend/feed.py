@@ -67,33 +67,30 @@ def ranked_page(conn, database, user_id, cursor, limit, model_max_age):
 
 
 def snapshot_entries(conn, picks):
-    named = {pick.doc for pick in picks} | {pick.because for pick in picks if pick.because is not None}
-    labels = ranking.doc_labels(conn, named)
-    entries = []
-    for pick in picks:
-        if pick.doc in labels:
-            entries.append({"id": labels[pick.doc][0], "score": pick.score,
-                            "reason": reason(pick, labels[pick.doc], labels.get(pick.because))})
-    return entries
+    """What a snapshot keeps of each pick: artwork ids, score, and the reason's kind and liked work
+    (its words are written as a page is served, for that page's works only)."""
+    ids = ranking.doc_artwork_ids(conn, {pick.doc for pick in picks} |
+                                  {pick.because for pick in picks if pick.because is not None})
+    return [{"id": ids[pick.doc], "score": pick.score, "kind": pick.source, "because": ids.get(pick.because)}
+            for pick in picks if pick.doc in ids]
 
 
-def reason(pick, label, because):
-    """{"kind", "text", "artwork_id"}: why the pick is in the feed, in words a reader understands."""
-    _, _, artist_name = label
-    because_id, because_title = (because[0], because[1]) if because else (None, None)
-    if pick.source == "following":
+def reason(kind, artist_name, because_id, because_title):
+    """{"kind", "text", "artwork_id"}: why a work is in the feed, in words a reader understands."""
+    liked = f"“{because_title}”" if because_title is not None else "a work"  # the liked work may be gone
+    if kind == "following":
         text = f"New from {artist_name}, whom you follow"
-    elif pick.source == "similar" and because:
-        text = f"Similar to “{because_title}”, which you liked"
-    elif pick.source == "co_liked" and because:
-        text = f"Popular with people who liked “{because_title}”"
-    elif pick.source == "featured":
+    elif kind == "similar":
+        text = f"Similar to {liked}, which you liked"
+    elif kind == "co_liked":
+        text = f"Popular with people who liked {liked}"
+    elif kind == "featured":
         text = "Featured on Easel"
-    elif pick.source == "popular":
+    elif kind == "popular":
         text = "Popular on Easel"
     else:
         text = "Trending this week"
-    return {"kind": pick.source, "text": text, "artwork_id": because_id}
+    return {"kind": kind, "text": text, "artwork_id": because_id if because_title is not None else None}
 
 
 def _servable(conn, user_id, entries, offset, limit):
@@ -108,9 +105,14 @@ def _servable(conn, user_id, entries, offset, limit):
             offset += 1
             row = found.get(entry["id"])
             if row is not None and row["availability_status"] != "private" and entry["id"] not in liked:
-                rows.append({**row, "reason": entry["reason"], "score": entry["score"]})
+                rows.append({**row, "entry": entry})
                 if len(rows) == limit:
                     break
+    titles = ranking.artwork_titles(conn, {row["entry"]["because"] for row in rows if row["entry"]["because"]})
+    for row in rows:
+        entry = row.pop("entry")
+        row["score"] = entry["score"]
+        row["reason"] = reason(entry["kind"], row["artist_name"], entry["because"], titles.get(entry["because"]))
     return rows, offset
 
 

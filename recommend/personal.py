@@ -112,11 +112,13 @@ def _following(rows, now):
 
 
 def _top(values, allowed, count=CANDIDATES_PER_SOURCE):
-    values = np.where(allowed[:len(values)], values[:len(allowed)], 0.0)
-    if not len(values):
-        return {}
-    best = np.argpartition(-values, min(count, len(values) - 1))[:count]
-    return {int(d): float(values[d]) for d in best if values[d] > 0}
+    """{doc: value} of the `count` best allowed docs with a value above 0."""
+    values = values[:len(allowed)]
+    candidates = np.flatnonzero(values > 0)
+    candidates = candidates[allowed[candidates]]
+    if len(candidates) > count:
+        candidates = candidates[np.argpartition(-values[candidates], count)[:count]]
+    return {int(d): float(values[d]) for d in candidates}
 
 
 def _similar(reader, pictures, items, allowed):

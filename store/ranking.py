@@ -219,16 +219,11 @@ def recent_docs_by_artists(conn, artist_ids, since, limit):
             ORDER BY a.created_at DESC LIMIT ?""", (*artist_ids, since, limit)).fetchall()
 
 
-def doc_labels(conn, doc_ids):
-    """{doc_id: (artwork id, title, artist name)} for the given works."""
-    if not doc_ids:
+def artwork_titles(conn, artwork_ids):
+    if not artwork_ids:
         return {}
-    marks = ", ".join("?" * len(doc_ids))
-    rows = conn.execute(
-        f"""SELECT d.doc_id, a.id, a.title, u.artist_name FROM search_documents d
-            JOIN artworks a ON a.id = d.artwork_id JOIN artists u ON u.id = a.artist_id
-            WHERE d.doc_id IN ({marks})""", [int(d) for d in doc_ids])
-    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+    marks = ", ".join("?" * len(artwork_ids))
+    return dict(conn.execute(f"SELECT id, title FROM artworks WHERE id IN ({marks})", list(artwork_ids)).fetchall())
 
 
 # --- Simulation -----------------------------------------------------------------------------------
