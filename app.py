@@ -146,7 +146,7 @@ def load_config(environ=os.environ):
         # Load the search ranking index in the background at start-up (seconds for 100,000 works),
         # so that the first search does not wait for it.
         "SEARCH_WARM": _flag(environ.get("SEARCH_WARM", "true")),
-        # Seconds the feed's co-like and text model is kept before a request rebuilds it.
+        # Seconds the feed's co-like and text model is kept before it is rebuilt in the background.
         "FEED_MODEL_MAX_AGE": int(environ.get("FEED_MODEL_MAX_AGE", "300")),
         # A featured config change is refused when a headline offline metric falls by more than
         # this fraction of the live config's figure (unless forced with a reason).
@@ -1753,9 +1753,9 @@ def ranked_artworks_json(entries, offset):
             for i, (item, entry) in enumerate(zip(shaped, present, strict=True), 1)]
 
 
-def _visible_entries(entries, key="artwork_id"):
-    visible = ranking.visible_artwork_ids(get_db(), [entry[key] for entry in entries])
-    return [entry for entry in entries if entry[key] in visible]
+def _visible_entries(entries):
+    visible = ranking.visible_artwork_ids(get_db(), [entry["artwork_id"] for entry in entries])
+    return [entry for entry in entries if entry["artwork_id"] in visible]
 
 
 @api.get("/featured")

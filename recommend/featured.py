@@ -22,13 +22,12 @@ Rising artists, per artist with a public work:
 """
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from recommend import activity, model, scores
+from recommend import activity, lists, model, scores
 from recommend.config import DEFAULT, FeaturedConfig
 from search import images
 from search import index as text_index
@@ -42,10 +41,8 @@ HALF_LIVES_READ = 4      # interactions older than this many half-lives weigh un
 RISING_WEIGHTS = {"follower_growth": 0.5, "engagement_growth": 0.3, "novelty": 0.2}
 RISING_PRIOR_FOLLOWERS, RISING_PRIOR_INTERACTIONS = 10.0, 5.0
 
-_cache = OrderedDict()
-_cache_lock = threading.Lock()
+_parsed_lock = threading.Lock()
 _parsed = {}    # config JSON text -> FeaturedConfig
-CACHE_SIZE = 64
 
 
 def period_start(now, hours):
@@ -61,11 +58,11 @@ def live(conn):
     version, text = ranking.live_config_text(conn)
     if not version:
         return 0, DEFAULT
-    with _cache_lock:
+    with _parsed_lock:
         config = _parsed.get(text)
     if config is None:
         config = FeaturedConfig.model_validate_json(text)
-        with _cache_lock:
+        with _parsed_lock:
             _parsed[text] = config
     return version, config
 
@@ -85,21 +82,10 @@ def featured_list(conn, database, list_name, *, now=None):
     now = now or datetime.now(UTC)
     version, config = live(conn)
     start = ranking.timestamp(period_start(now, config.period_hours))
-    key = (str(database), list_name, start, version)
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    items = ranking.snapshot(conn, list_name, start, version)
-    if items is None:
-        compute = featured_artworks if list_name == "featured_artworks" else rising_artists
-        items = ranking.keep_snapshot(conn, list_name, start, version, compute(conn, database, config, now))
-    listing = Listing(items, start, version)
-    with _cache_lock:
-        _cache[key] = listing
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return listing
+    compute = featured_artworks if list_name == "featured_artworks" else rising_artists
+    items = lists.stored_list(conn, database, list_name, start, version,
+                              lambda: compute(conn, database, config, now))
+    return Listing(items, start, version)
 
 
 # --- Featured works -------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from recommend import activity
+from recommend import activity, lists
 from store import ranking
 
 DAY = 86400.0
@@ -38,11 +38,8 @@ def trending_items(conn, database, kind, window, *, now=None):
     """The stored trending list of the current hour, computed first when nobody has yet."""
     now = now or datetime.now(UTC)
     hour = ranking.timestamp(now.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
-    name = list_name(kind, window)
-    items = ranking.snapshot(conn, name, hour, 0)
-    if items is None:
-        items = ranking.keep_snapshot(conn, name, hour, 0, compute(conn, database, kind, window, now))
-    return items
+    return lists.stored_list(conn, database, list_name(kind, window), hour, 0,
+                             lambda: compute(conn, database, kind, window, now))
 
 
 def compute(conn, database, kind, window, now):
