@@ -744,14 +744,14 @@ class CommissionUpdate(Body):
 
 def get_db():
     if "db" not in g:
-        g.db = store.connect(current_app.config["DATABASE"])
+        g.db = current_app.extensions["easel_connections"].take()
     return g.db
 
 
 def close_db(_error=None):
     db = g.pop("db", None)
     if db is not None:
-        db.close()
+        current_app.extensions["easel_connections"].give_back(db)
 
 
 # --- Authentication -----------------------------------------------------------------------
@@ -2987,6 +2987,7 @@ def create_app(config=None):
     app.extensions["easel_dummy_hash"] = generate_password_hash(secrets.token_hex(16),
                                                                 method=settings["PASSWORD_HASH_METHOD"])
     store.initialise(app.config["DATABASE"])
+    app.extensions["easel_connections"] = store.ConnectionPool(app.config["DATABASE"])
     imaging.set_pixel_budget(settings["MAX_IMAGE_PIXELS"])
     if settings["SEARCH_WARM"]:
         threading.Thread(target=warm_search_index, args=(app.config["DATABASE"],), name="search-warm",

@@ -4,8 +4,10 @@ Everything here takes a path or an open connection; nothing knows about HTTP.
 """
 
 import contextlib
+import os
 import re
 import sqlite3
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,18 +60,69 @@ def new_id():
     return str(uuid.uuid4())
 
 
-def connect(path):
-    """A connection for one unit of work (a request, a command).
+def connect(path, *, check_same_thread=True):
+    """A connection for one unit of work (a command, a background job; requests borrow theirs
+    from a ConnectionPool).
 
     Autocommit mode (isolation_level=None) so that transactions are explicit: see transaction().
     """
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                           check_same_thread=check_same_thread)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     # Safe with WAL: a power cut can lose the last commits but never corrupts the file.
     conn.execute("PRAGMA synchronous = NORMAL")
     return conn
+
+
+class ConnectionPool:
+    """Idle connections to one database, lent to one request at a time.
+
+    Opening a connection costs about a millisecond, nearly all of it SQLite parsing the schema
+    (tables, triggers, FTS5 tables) at the first statement: more than a cached page serves in.
+    A connection comes back with any transaction a failed request left open rolled back; one
+    that cannot, or that was opened by a parent process before a fork, is closed instead.
+    """
+
+    def __init__(self, path, keep=8):
+        self.path, self.keep = path, keep
+        self._idle = []
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+
+    def take(self):
+        with self._lock:
+            self._forget_parents()
+            if self._idle:
+                return self._idle.pop()
+        # Lent to whichever thread serves the request, one at a time.
+        return connect(self.path, check_same_thread=False)
+
+    def give_back(self, conn):
+        try:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            conn.close()
+            return
+        with self._lock:
+            if os.getpid() == self._pid and len(self._idle) < self.keep:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def close(self):
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+    def _forget_parents(self):
+        # A forked worker must not share its parent's connections; dropping them (not closing:
+        # the parent still owns the file locks) is what SQLite asks for.
+        if os.getpid() != self._pid:
+            self._idle, self._pid = [], os.getpid()
 
 
 @contextlib.contextmanager

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 import store
-from app import JsonFormatter, parse_origins, parse_public_url
+from app import JsonFormatter, get_db, parse_origins, parse_public_url
 from tests.conftest import assert_problem, register, registration
 
 
@@ -53,6 +53,22 @@ def test_server_errors_never_leak_a_traceback(make_app):
     text = response.get_data(as_text=True)
     assert "secret internals" not in text and "Traceback" not in text
     assert "trace-me-1" in body["detail"]
+
+
+def test_a_request_that_fails_inside_a_transaction_leaves_nothing_behind(app, db):
+    """Connections are reused across requests: a failed one's open transaction must not reach the next."""
+    @app.post("/api/half-way")
+    def half_way():
+        conn = get_db()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO categories (name, kind) VALUES ('Half-way', 'medium')")
+        raise RuntimeError("failed before COMMIT")
+
+    client = app.test_client()
+    assert_problem(client.post("/api/half-way"), 500)
+    register(client)
+    assert db.execute("SELECT count(*) FROM categories WHERE name = 'Half-way'").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM artists").fetchone()[0] == 1
 
 
 def test_security_and_cache_headers(client):
