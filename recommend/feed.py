@@ -58,7 +58,7 @@ def ranked_page(conn, database, user_id, cursor, limit, model_max_age):
             raise ExpiredCursor("this feed has expired")
         snapshot_id, offset, page = position["s"], position["o"], position["p"] + 1
     else:
-        entries = snapshot_entries(conn, personal.ranked_feed(conn, database, user_id, model_max_age=model_max_age))
+        entries = snapshot_entries(personal.ranked_feed(conn, database, user_id, model_max_age=model_max_age))
         snapshot_id, offset, page = ranking.save_feed_snapshot(conn, user_id, entries), 0, 1
     rows, offset = _servable(conn, user_id, entries, offset, limit)
     more = offset < len(entries)
@@ -66,13 +66,11 @@ def ranked_page(conn, database, user_id, cursor, limit, model_max_age):
     return FeedPage(items=rows, total=len(entries), page=page, next_cursor=next_cursor)
 
 
-def snapshot_entries(conn, picks):
+def snapshot_entries(picks):
     """What a snapshot keeps of each pick: artwork ids, score, and the reason's kind and liked work
     (its words are written as a page is served, for that page's works only)."""
-    ids = ranking.doc_artwork_ids(conn, {pick.doc for pick in picks} |
-                                  {pick.because for pick in picks if pick.because is not None})
-    return [{"id": ids[pick.doc], "score": pick.score, "kind": pick.source, "because": ids.get(pick.because)}
-            for pick in picks if pick.doc in ids]
+    return [{"id": pick.artwork_id, "score": pick.score, "kind": pick.source, "because": pick.because_id}
+            for pick in picks]
 
 
 def reason(kind, artist_name, because_id, because_title):
@@ -98,7 +96,7 @@ def _servable(conn, user_id, entries, offset, limit):
     returns (rows, the offset after the last entry looked at)."""
     rows = []
     while len(rows) < limit and offset < len(entries):
-        chunk = entries[offset:offset + 2 * limit]
+        chunk = entries[offset:offset + limit - len(rows) + 4]   # a few spare for works skipped
         ids = [entry["id"] for entry in chunk]
         found, liked = artworks.artworks_by_id(conn, ids), social.liked_among(conn, user_id, ids)
         for entry in chunk:

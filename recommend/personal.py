@@ -52,17 +52,18 @@ class Pick:
     doc: int
     score: float
     source: str
-    because: int | None   # the liked doc behind "similar" and "co_liked"
+    because: int | None              # the liked doc behind "similar" and "co_liked"
+    artwork_id: str | None = None    # filled in by ranked_feed, with because_id
+    because_id: str | None = None
 
 
 def ranked_feed(conn, database, user_id, *, model_max_age, now=None, size=SIZE):
-    """[Pick] for user_id, best first (reads the database; writes nothing)."""
+    """[Pick] for user_id, best first, artwork ids filled in (reads the database; writes nothing)."""
     now = now or datetime.now(UTC)
     reader = Reader(user_id, ranking.liked_docs(conn, user_id), ranking.followed_artist_ids(conn, user_id))
-    featured_docs = _docs_of(conn, [item["artwork_id"] for item in
-                                    featured.featured_list(conn, database, "featured_artworks", now=now).items])
-    trending_docs = _docs_of(conn, [item["key"] for item in
-                                    trending.trending_items(conn, database, "artworks", "7d", now=now)])
+    featured_ids = [item["artwork_id"] for item in
+                    featured.featured_list(conn, database, "featured_artworks", now=now).items]
+    trending_ids = [item["key"] for item in trending.trending_items(conn, database, "artworks", "7d", now=now)]
     conn.execute("BEGIN")
     try:
         words = text_index.index_for(database).refresh(conn)
@@ -71,14 +72,53 @@ def ranked_feed(conn, database, user_id, *, model_max_age, now=None, size=SIZE):
         following = ranking.recent_docs_by_artists(conn, reader.follows, ranking.timestamp(
             now - timedelta(days=FOLLOWING_DAYS)), FOLLOWING_LIMIT)
         with words.lock, pictures.lock:
-            return rank(reader, words, pictures, items, following, trending_docs, featured_docs, now, size)
+            picks = rank(reader, words, pictures, items, following, _docs_of(conn, pictures, trending_ids),
+                         _docs_of(conn, pictures, featured_ids), now, size)
+            ids = _artwork_ids(conn, pictures, [pick.doc for pick in picks] +
+                               [pick.because for pick in picks if pick.because is not None])
     finally:
         conn.execute("COMMIT")
+    for pick in picks:
+        pick.artwork_id, pick.because_id = ids.get(pick.doc), ids.get(pick.because)
+    return [pick for pick in picks if pick.artwork_id is not None]
 
 
-def _docs_of(conn, artwork_ids):
-    doc_of = {artwork_id: doc for doc, artwork_id in ranking.docs_of_artworks(conn, artwork_ids)}
-    return [doc_of[artwork_id] for artwork_id in artwork_ids if artwork_id in doc_of]
+# Featured and trending lists are fixed for their period; their docs are looked up once each.
+_list_docs = {}
+
+
+def _docs_of(conn, pictures, artwork_ids):
+    """The docs of those works that still exist, in the list's order. A remembered answer is
+    checked against the image index, which holds each doc's artwork: a work may have been
+    deleted since, and its doc number reused. SQL answers when the check fails."""
+    key = (id(pictures), tuple(artwork_ids))
+    pairs = _list_docs.get(key)
+    if pairs is None or not _held_by_index(pictures, pairs):
+        found = {artwork_id: doc for doc, artwork_id in ranking.docs_of_artworks(conn, artwork_ids)}
+        pairs = [(found[artwork_id], artwork_id) for artwork_id in artwork_ids if artwork_id in found]
+        if len(_list_docs) >= 16:
+            _list_docs.clear()
+        _list_docs[key] = pairs
+    return [doc for doc, _ in pairs]
+
+
+def _held_by_index(pictures, pairs):
+    docs = np.asarray([doc for doc, _ in pairs], np.int64)
+    if len(docs) and docs.max() >= pictures.capacity:
+        return False
+    return bool(np.all(pictures.alive[docs]) and
+                np.array_equal(pictures.ids[docs], np.asarray([a.encode() for _, a in pairs], "S36")))
+
+
+def _artwork_ids(conn, pictures, docs):
+    """{doc: artwork id} of those docs that exist: from the image index where it holds the doc
+    (call inside the transaction it was refreshed in), from SQL for works without a picture."""
+    docs = np.unique(np.asarray(docs, np.int64))
+    held = docs[docs < pictures.capacity]
+    held = held[pictures.alive[held]]
+    ids = {int(doc): artwork_id.decode() for doc, artwork_id in zip(held, pictures.ids[held], strict=True)}
+    ids.update(ranking.doc_artwork_ids(conn, [int(doc) for doc in docs if int(doc) not in ids]))
+    return ids
 
 
 def rank(reader, words, pictures, items, following, trending_docs, featured_docs, now, size=SIZE):
@@ -93,7 +133,7 @@ def rank(reader, words, pictures, items, following, trending_docs, featured_docs
         "following": _following(following, now),
         "similar": _similar(reader, pictures, items, allowed),
         "co_liked": _co_liked(reader, items, allowed),
-        "popular": _top(np.log1p(items.popularity), allowed),
+        "popular": {doc: float(np.log1p(likes)) for doc, likes in _top(items.popularity, allowed).items()},
         "trending": _by_rank(trending_docs),
         "featured": _by_rank(featured_docs),
     }
@@ -114,11 +154,23 @@ def _following(rows, now):
 def _top(values, allowed, count=CANDIDATES_PER_SOURCE):
     """{doc: value} of the `count` best allowed docs with a value above 0."""
     values = values[:len(allowed)]
-    candidates = np.flatnonzero(values > 0)
-    candidates = candidates[allowed[candidates]]
+    values = np.where(allowed[:len(values)], values, 0)
+    # Partitioning only the values that reach a floor read off a sample is ten times quicker
+    # than partitioning all 100,000, and exact whenever `count` of them reach it.
+    candidates = np.flatnonzero(values >= _floor(values, count))
+    if len(candidates) < count:
+        candidates = np.flatnonzero(values)
+    candidates = candidates[values[candidates] > 0]
     if len(candidates) > count:
         candidates = candidates[np.argpartition(-values[candidates], count)[:count]]
     return {int(d): float(values[d]) for d in candidates}
+
+
+def _floor(values, count, step=64):
+    """A value that about four times `count` of `values` reach, judged from every step-th one."""
+    sample = values[::step]
+    rank = 4 * count // step
+    return np.partition(sample, -rank)[-rank] if len(sample) > rank else 0
 
 
 def _similar(reader, pictures, items, allowed):

@@ -132,3 +132,22 @@ def test_a_reader_keeps_the_latest_ten_snapshots(world, db):
     assert db.execute("SELECT count(*) FROM feed_snapshots").fetchone()[0] == 10
     assert world["reader"].get(f"/api/feed?per_page=1&cursor={cursors[-1]}").status_code == 200
     assert_problem(world["reader"].get(f"/api/feed?per_page=1&cursor={cursors[0]}"), 400)
+
+
+def test_a_deleted_featured_works_doc_number_does_not_feature_its_successor(artist, signed_in, db):
+    """Featured and trending docs are remembered per list; SQLite gives the next work the doc number
+    of a deleted last one, so a remembered doc must be checked before it is trusted."""
+    artist_client, _ = artist
+    upload_ok(artist_client, encoded(painting(3)), title="Stays")
+    gone = upload_ok(artist_client, encoded(painting(4)), title="Deleted")
+    reader, _ = signed_in()
+    before = whole_feed(reader)["items"]
+    assert {item["id"]: item["reason"]["kind"] for item in before}[gone["id"]] == "featured"
+    doc = db.execute("SELECT doc_id FROM search_documents WHERE artwork_id = ?", (gone["id"],)).fetchone()[0]
+
+    artist_client.delete(f"/api/artworks/{gone['id']}")
+    successor = upload_ok(artist_client, encoded(painting(5)), title="Successor")
+    assert db.execute("SELECT doc_id FROM search_documents WHERE artwork_id = ?", (successor["id"],)
+                      ).fetchone()[0] == doc   # the reuse this guards against
+    kinds = {item["id"]: item["reason"]["kind"] for item in whole_feed(reader)["items"]}
+    assert gone["id"] not in kinds and kinds.get(successor["id"]) != "featured"
