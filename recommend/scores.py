@@ -127,24 +127,28 @@ class NearDuplicates:
     """The works taken so far, to tell whether a candidate is a near-duplicate of one of them:
     whole pictures or central windows within the copy threshold's distance (DCT + gradient)."""
 
+    # Close when whole <= NEAR_DUPLICATE_DISTANCE or centre + WINDOW_PENALTY <= it.
+    _LIMITS = np.array([copies.NEAR_DUPLICATE_DISTANCE, copies.NEAR_DUPLICATE_DISTANCE - copies.WINDOW_PENALTY])
+
     def __init__(self, features, capacity):
         self.features = features
+        self.usable = features.hashes is not None
         self.rows = np.zeros(capacity, np.int64)
-        self.hashes = np.zeros((capacity, 4), np.uint64)
+        # Hash kinds down the first axis: a taken work's four hashes compare with one broadcast.
+        self.hashes = np.zeros((4, capacity), np.uint64)
         self.count = 0
 
     def twin_of(self, row):
         """The taken row that `row` nearly duplicates, or None."""
-        if self.features.hashes is None or not self.features.has_picture[row] or not self.count:
+        if not self.count or not self.usable or not self.features.has_picture[row]:
             return None
-        bits = np.bitwise_count(self.hashes[:self.count] ^ self.features.hashes[row]).astype(np.int32)
-        whole, centre = bits[:, 0] + bits[:, 1], bits[:, 2] + bits[:, 3]
-        close = np.minimum(whole, centre + copies.WINDOW_PENALTY) <= copies.NEAR_DUPLICATE_DISTANCE
-        return int(self.rows[np.argmax(close)]) if close.any() else None
+        bits = np.bitwise_count(self.hashes[:, :self.count] ^ self.features.hashes[row, :, None])
+        close = (bits[0] + bits[1] <= self._LIMITS[0]) | (bits[2] + bits[3] <= self._LIMITS[1])
+        return int(self.rows[close.argmax()]) if close.any() else None
 
     def take(self, row):
-        if self.features.hashes is not None and self.features.has_picture[row]:
-            self.rows[self.count], self.hashes[self.count] = row, self.features.hashes[row]
+        if self.usable and self.features.has_picture[row]:
+            self.rows[self.count], self.hashes[:, self.count] = row, self.features.hashes[row]
             self.count += 1
 
 

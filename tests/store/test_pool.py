@@ -3,6 +3,7 @@
 import os
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -115,3 +116,31 @@ def _is_open(conn):
         return True
     except sqlite3.ProgrammingError:
         return False
+
+
+def test_lent_connections_leave_checkpoints_to_the_background_thread(path):
+    """A commit past the 1,000-page WAL threshold would copy the log into the database file on
+    the spot; a pool's connection leaves the file alone and the checkpoint thread copies it."""
+    pool = store.ConnectionPool(path)
+    conn = pool.take()
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    conn.execute("CREATE TABLE ballast (data BLOB)")
+    size = os.path.getsize(path)
+    with store.transaction(conn):
+        conn.executemany("INSERT INTO ballast VALUES (?)", [(os.urandom(4000),) for _ in range(1200)])
+    assert os.path.getsize(path) == size          # still only in the WAL
+    pool.give_back(conn)
+    deadline = time.monotonic() + 10 * store.CHECKPOINT_SECONDS
+    while os.path.getsize(path) == size and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert os.path.getsize(path) > size + 1000 * 4000
+
+
+def test_a_checkpoint_waits_for_an_idle_connection(path):
+    pool = store.ConnectionPool(path)
+    conn = pool.take()
+    pool.checkpoint()                              # nothing idle: it must not open one of its own
+    assert pool._idle == []
+    pool.give_back(conn)
+    pool.checkpoint()
+    assert pool._idle == [conn]
