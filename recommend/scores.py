@@ -123,33 +123,54 @@ def similarity_to(features, row, weights):
     return (weights.visual * colour + weights.text * np.clip(text, 0, 1) + weights.medium * medium) / total
 
 
+def near_duplicates(hashes, others):
+    """close[i, j]: whether hashes[i] and others[j] (rows of four uint64 hashes in
+    search.images.HASH_KINDS order) are near-duplicates: whole pictures or central windows within
+    the copy threshold's distance (DCT + gradient)."""
+    hashes, others = np.ascontiguousarray(hashes.T), np.ascontiguousarray(others.T)   # one row per kind
+    bits = [np.bitwise_count(hashes[kind, :, None] ^ others[kind, None, :]) for kind in range(4)]
+    return ((bits[0] + bits[1] <= copies.NEAR_DUPLICATE_DISTANCE) |
+            (bits[2] + bits[3] <= copies.NEAR_DUPLICATE_DISTANCE - copies.WINDOW_PENALTY))
+
+
 class NearDuplicates:
-    """The works taken so far, to tell whether a candidate is a near-duplicate of one of them:
-    whole pictures or central windows within the copy threshold's distance (DCT + gradient)."""
+    """The works taken so far, to tell whether a candidate is a near-duplicate of one of them.
 
-    # Close when whole <= NEAR_DUPLICATE_DISTANCE or centre + WINDOW_PENALTY <= it.
-    _LIMITS = np.array([copies.NEAR_DUPLICATE_DISTANCE, copies.NEAR_DUPLICATE_DISTANCE - copies.WINDOW_PENALTY])
+    head: how many of the first rows (put the likeliest picks first) to compare with each other
+    up front. One pairwise comparison then answers for them by lookup, instead of a comparison
+    with every taken work on each question (about 7 us each, 200 times over in the feed).
+    """
 
-    def __init__(self, features, capacity):
+    def __init__(self, features, capacity, head=0):
         self.features = features
         self.usable = features.hashes is not None
         self.rows = np.zeros(capacity, np.int64)
-        # Hash kinds down the first axis: a taken work's four hashes compare with one broadcast.
-        self.hashes = np.zeros((4, capacity), np.uint64)
+        self.hashes = np.zeros((capacity, 4), np.uint64)
         self.count = 0
+        self.head = min(head, len(features.has_picture)) if self.usable else 0
+        if self.head:
+            self.close = near_duplicates(features.hashes[:self.head], features.hashes[:self.head])
+            self.first_twin = np.full(self.head, -1, np.int64)   # per head row: the first taken row it duplicates
 
     def twin_of(self, row):
-        """The taken row that `row` nearly duplicates, or None."""
+        """The (first) taken row that `row` nearly duplicates, or None."""
         if not self.count or not self.usable or not self.features.has_picture[row]:
             return None
-        bits = np.bitwise_count(self.hashes[:, :self.count] ^ self.features.hashes[row, :, None])
-        close = (bits[0] + bits[1] <= self._LIMITS[0]) | (bits[2] + bits[3] <= self._LIMITS[1])
+        if row < self.head:
+            twin = self.first_twin[row]
+            return None if twin < 0 else int(twin)
+        close = near_duplicates(self.features.hashes[row:row + 1], self.hashes[:self.count])[0]
         return int(self.rows[close.argmax()]) if close.any() else None
 
     def take(self, row):
-        if self.usable and self.features.has_picture[row]:
-            self.rows[self.count], self.hashes[:, self.count] = row, self.features.hashes[row]
-            self.count += 1
+        if not (self.usable and self.features.has_picture[row]):
+            return
+        self.rows[self.count], self.hashes[self.count] = row, self.features.hashes[row]
+        self.count += 1
+        if self.head:
+            close = (self.close[row] if row < self.head else
+                     near_duplicates(self.features.hashes[row:row + 1], self.features.hashes[:self.head])[0])
+            self.first_twin[close & (self.first_twin < 0)] = row
 
 
 def rerank(relevance, artists, features, *, size, max_per_artist, relevance_weight, similarity_weights,

@@ -92,6 +92,45 @@ def test_near_duplicates_stay_when_collapsing_is_off():
     assert [row for row, *_ in picked] == [0, 1]
 
 
+def test_near_duplicates_compared_up_front_answer_as_those_compared_one_by_one():
+    """NearDuplicates(head=...) looks its first rows up in a pairwise table; rows past the head,
+    and takes from past it, must still be answered exactly as without the table."""
+    rng = np.random.default_rng(3)
+    hashes = rng.integers(0, 2**63, (120, 4), dtype=np.uint64)
+    for row in range(0, 120, 6):          # twins by whole picture, by window, and across the head's edge
+        hashes[row + 1] = hashes[row] ^ np.uint64(0b1011)
+        hashes[row + 2, 2:] = hashes[row, 2:] ^ np.uint64(1)
+    hashes[61] = hashes[10]
+    hashes[11, 0] ^= np.uint64((1 << 20) - 1)     # whole 20 bits off: still a near-duplicate of row 10
+    feats = scores.Features(colour=None, text=None, mediums=None, hashes=hashes,
+                            has_picture=rng.random(120) > 0.1)
+    plain, headed = scores.NearDuplicates(feats, 120), scores.NearDuplicates(feats, 120, head=50)
+    twins = 0
+    for row in rng.permutation(120):
+        expected = plain.twin_of(row)
+        assert headed.twin_of(row) == expected
+        if expected is None:
+            plain.take(row)
+            headed.take(row)
+        twins += expected is not None
+    assert twins >= 30
+
+
+@pytest.mark.parametrize("head", [0, 3])
+def test_a_work_near_two_taken_ones_is_the_twin_of_the_one_taken_first(head):
+    low, high = np.uint64((1 << 10) - 1), np.uint64(((1 << 10) - 1) << 20)
+    first = np.zeros(4, np.uint64)
+    second = first ^ (low | high)        # 20 bits from `first` in every hash: 40 apart, not twins
+    between = first ^ low                # 10 bits from `first` and from `second`: a twin of both
+    feats = scores.Features(colour=None, text=None, mediums=None, hashes=np.stack([first, second, between]),
+                            has_picture=np.ones(3, bool))
+    taken = scores.NearDuplicates(feats, 3, head=head)
+    taken.take(1)
+    assert taken.twin_of(0) is None
+    taken.take(0)
+    assert taken.twin_of(2) == 1
+
+
 def test_marginal_relevance_lifts_a_different_work_over_a_similar_one():
     red, also_red, blue = [1, 0, 0], [1, 0, 0], [0, 0, 1]
     colours = features(3, colours=[red, also_red, blue])
