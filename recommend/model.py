@@ -30,6 +30,7 @@ class ItemModel:
         self.likes = likes                      # CSR users x docs, 1 per like
         self.by_doc = likes.T.tocsr()           # CSR docs x users
         self.popularity = np.asarray(likes.sum(axis=0)).ravel()
+        self.damping = 1 / np.sqrt(np.maximum(self.popularity, 1))    # co_liked's, computed once
         self.text = text                        # CSR docs x terms, unit rows (None before a reindex)
         self.built_at = time.monotonic() if built_at is None else built_at
 
@@ -66,7 +67,7 @@ class ItemModel:
         if not len(who):
             return np.zeros(self.width)
         counts = np.asarray(self.likes[who].T @ users[who]).ravel()
-        return counts / np.sqrt(np.maximum(self.popularity, 1))
+        return counts * self.damping
 
     def co_like_counts(self, docs, others):
         """How many people liked both, for each of `docs` (rows) and each of `others` (columns)."""
