@@ -260,6 +260,7 @@ def register_error_handlers(app):
     @app.errorhandler(Exception)
     def handle_unexpected(error):
         log.exception("unhandled error in request %s", g.get("request_id"))
+        g.db_suspect = True   # whatever it left half-read would pin an old snapshot for the next request
         return problem_response(500, f"Something went wrong on our side (request {g.get('request_id')}).")
 
 
@@ -750,7 +751,11 @@ def get_db():
 
 def close_db(_error=None):
     db = g.pop("db", None)
-    if db is not None:
+    if db is None:
+        return
+    if g.pop("db_suspect", False) or _error is not None:
+        db.close()
+    else:
         current_app.extensions["easel_connections"].give_back(db)
 
 

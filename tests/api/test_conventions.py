@@ -71,6 +71,26 @@ def test_a_request_that_fails_inside_a_transaction_leaves_nothing_behind(app, db
     assert db.execute("SELECT count(*) FROM artists").fetchone()[0] == 1
 
 
+def test_a_connection_a_failed_request_left_reading_is_not_lent_again(app, db):
+    """An unfinished cursor keeps its connection on the snapshot it started from; after a 500
+    nobody knows what was left open, so the connection is closed, not pooled."""
+    left_open = []
+
+    @app.get("/api/half-read")
+    def half_read():
+        cursor = get_db().execute("SELECT id FROM artists")
+        cursor.fetchone()
+        left_open.append(cursor)
+        raise RuntimeError("failed while reading")
+
+    client = app.test_client()
+    register(client)
+    register(client)
+    assert_problem(client.get("/api/half-read"), 500)
+    db.execute("UPDATE artists SET artist_name = 'Renamed'")
+    assert {artist["artist_name"] for artist in client.get("/api/artists").get_json()["items"]} == {"Renamed"}
+
+
 def test_security_and_cache_headers(client):
     response = client.get("/api/artists")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
