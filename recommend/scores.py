@@ -148,17 +148,21 @@ class NearDuplicates:
         self.hashes = np.zeros((capacity, 4), np.uint64)
         self.count = 0
         self.head = min(head, len(features.has_picture)) if self.usable else 0
+        self.twins = {}        # head row -> the other head rows it nearly duplicates (pairs are rare)
+        self.first_twin = {}   # head row -> the first taken row it nearly duplicates
         if self.head:
-            self.close = near_duplicates(features.hashes[:self.head], features.hashes[:self.head])
-            self.first_twin = np.full(self.head, -1, np.int64)   # per head row: the first taken row it duplicates
+            hashes, pictured = features.hashes[:self.head], features.has_picture[:self.head]
+            close = near_duplicates(hashes, hashes) & pictured[:, None] & pictured[None, :]
+            np.fill_diagonal(close, False)
+            for row, other in zip(*(side.tolist() for side in np.nonzero(close)), strict=True):
+                self.twins.setdefault(row, []).append(other)
 
     def twin_of(self, row):
         """The (first) taken row that `row` nearly duplicates, or None."""
         if not self.count or not self.usable or not self.features.has_picture[row]:
             return None
         if row < self.head:
-            twin = self.first_twin[row]
-            return None if twin < 0 else int(twin)
+            return self.first_twin.get(row)
         close = near_duplicates(self.features.hashes[row:row + 1], self.hashes[:self.count])[0]
         return int(self.rows[close.argmax()]) if close.any() else None
 
@@ -167,10 +171,15 @@ class NearDuplicates:
             return
         self.rows[self.count], self.hashes[self.count] = row, self.features.hashes[row]
         self.count += 1
-        if self.head:
-            close = (self.close[row] if row < self.head else
-                     near_duplicates(self.features.hashes[row:row + 1], self.features.hashes[:self.head])[0])
-            self.first_twin[close & (self.first_twin < 0)] = row
+        if row < self.head:
+            twins = self.twins.get(row, ())
+        elif self.head:
+            twins = np.flatnonzero(near_duplicates(self.features.hashes[row:row + 1],
+                                                   self.features.hashes[:self.head])[0]).tolist()
+        else:
+            twins = ()
+        for other in twins:
+            self.first_twin.setdefault(other, row)
 
 
 def rerank(relevance, artists, features, *, size, max_per_artist, relevance_weight, similarity_weights,
