@@ -31,6 +31,9 @@ class ItemModel:
         self.by_doc = likes.T.tocsr()           # CSR docs x users
         self.popularity = np.asarray(likes.sum(axis=0)).ravel()
         self.damping = 1 / np.sqrt(np.maximum(self.popularity, 1))    # co_liked's, computed once
+        # Liked works, most liked first and the newest first among equals (the popular source).
+        liked = np.flatnonzero(self.popularity)
+        self.popular_order = liked[np.lexsort((-liked, -self.popularity[liked]))]
         self.text = text                        # CSR docs x terms, unit rows (None before a reindex)
         self.built_at = time.monotonic() if built_at is None else built_at
 

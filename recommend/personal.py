@@ -133,7 +133,7 @@ def rank(reader, words, pictures, items, following, trending_docs, featured_docs
         "following": _following(following, now),
         "similar": _similar(reader, pictures, items, allowed),
         "co_liked": _co_liked(reader, items, allowed),
-        "popular": {doc: float(np.log1p(likes)) for doc, likes in _top(items.popularity, allowed).items()},
+        "popular": {doc: float(np.log1p(items.popularity[doc])) for doc in _leading(items.popular_order, allowed)},
         "trending": _by_rank(trending_docs),
         "featured": _by_rank(featured_docs),
     }
@@ -169,6 +169,17 @@ def _top(values, allowed, count=CANDIDATES_PER_SOURCE):
         above, level = candidates[found > cut], candidates[found == cut]   # both in doc order
         candidates = np.concatenate([above, level[len(level) - (count - len(above)):]])
     return {int(d): float(values[d]) for d in candidates}
+
+
+def _leading(order, allowed, count=CANDIDATES_PER_SOURCE):
+    """The first `count` allowed docs of `order`, read in growing slices from its start."""
+    chosen, start, step = [], 0, 2 * count
+    while len(chosen) < count and start < len(order):
+        part = order[start:start + step]
+        part = part[part < len(allowed)]
+        chosen += part[allowed[part]].tolist()
+        start, step = start + step, 2 * step
+    return chosen[:count]
 
 
 def _floor(values, count, step=64):

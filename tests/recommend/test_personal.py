@@ -28,3 +28,17 @@ def test_equal_values_at_the_cut_go_to_the_newest_works():
     values = np.array([5.0, 3.0, 3.0, 3.0, 3.0, 0.0, 3.0])
     allowed = np.array([True, True, True, True, False, True, True])
     assert set(personal._top(values, allowed, 3)) == {0, 6, 3}
+
+
+def test_the_popular_order_gives_what_the_top_candidates_would():
+    """The popular source reads a per-model order instead of selecting from every like count."""
+    from recommend.model import ItemModel
+
+    rng = np.random.default_rng(11)
+    likes = [(f"u{user}", int(doc)) for user in range(300) for doc in rng.zipf(1.6, 40) % 5000]
+    items = ItemModel.from_likes(sorted(set(likes)), 5000, None)
+    for _ in range(10):
+        allowed = rng.random(5000) > 0.4
+        leading = personal._leading(items.popular_order, allowed)
+        assert len(leading) == len(set(leading)) == 200
+        assert set(leading) == set(personal._top(items.popularity, allowed))
