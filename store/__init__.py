@@ -147,13 +147,6 @@ class ConnectionPool:
             log.warning("WAL checkpoint of %s failed: %s", self.path, error)
         self.give_back(conn)
 
-    def close(self):
-        _pools.discard(self)
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
-
     def _forget_parents(self):
         # A forked worker must not share its parent's connections; dropping them (not closing:
         # the parent still owns the file locks) is what SQLite asks for.
