@@ -31,7 +31,8 @@ class ItemModel:
         self.by_doc = likes.T.tocsr()           # CSR docs x users
         self.popularity = np.asarray(likes.sum(axis=0)).ravel()
         self.damping = 1 / np.sqrt(np.maximum(self.popularity, 1))    # co_liked's, computed once
-        # Liked works, most liked first and the newest first among equals (the popular source).
+        # Liked works, most liked first, and among equals the newest (as many likes in less time):
+        # the popular source reads its candidates from the front.
         liked = np.flatnonzero(self.popularity)
         self.popular_order = liked[np.lexsort((-liked, -self.popularity[liked]))]
         self.text = text                        # CSR docs x terms, unit rows (None before a reindex)

@@ -153,8 +153,8 @@ def _following(rows, now):
 
 def _top(values, allowed, count=CANDIDATES_PER_SOURCE):
     """{doc: value} of the `count` best allowed docs with a value above 0. Ties at the cut go to
-    the newest works (the highest doc ids): equal like counts gathered in less time, and a choice
-    that does not change with how the values happen to be partitioned."""
+    the newest works (the highest doc ids), as in the popular order: a stated choice rather than
+    wherever a partition happens to leave equal values."""
     values = values[:len(allowed)]
     values = np.where(allowed[:len(values)], values, 0)
     # Partitioning only the values that reach a floor read off a sample is ten times quicker
