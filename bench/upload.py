@@ -30,7 +30,7 @@ import imaging  # noqa: E402
 import store  # noqa: E402
 from imaging import analysis, derivatives  # noqa: E402
 from imaging.decode import _orientation, _read_exif, open_checked, orient, to_srgb  # noqa: E402
-from store import artworks  # noqa: E402
+from search import ingest  # noqa: E402
 from store.media import MediaStore  # noqa: E402
 
 IMAGES = int(os.environ.get("BENCH_IMAGES", "6"))
@@ -109,7 +109,7 @@ def stored_upload_figures(images):
         samples = []
         for data in images:
             started = time.perf_counter()
-            artworks.ingest(conn, media, "a", data, {"title": "Bench"}, ["bench"])
+            ingest.upload(conn, media, str(database), "a", data, {"title": "Bench"}, ["bench"])
             samples.append((time.perf_counter() - started) * 1000)
         conn.close()
     return samples

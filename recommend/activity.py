@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+import store
 from store import ranking
 
 KINDS = ("view", "like", "comment", "share")
@@ -36,6 +37,7 @@ class RecentActivity:
 
     def refresh(self, conn, now):
         """Apply the events written since the last refresh (call inside a read transaction)."""
+        store.require_read_snapshot(conn)
         oldest = now - WINDOW_DAYS * DAY
         with self.lock:
             if self.last_id is None:

@@ -57,6 +57,7 @@ class ImageIndex:
 
     def refresh(self, conn):
         """Apply every change logged since the last refresh (call inside a read transaction)."""
+        store.require_read_snapshot(conn)
         oldest, newest = store.change_log_bounds(conn, "image_changes")
         with self.lock:
             if self.seq is None or (oldest and self.seq < oldest - 1):

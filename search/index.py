@@ -152,6 +152,7 @@ class SearchIndex:
     def refresh(self, conn):
         """Bring this index up to the database's state as `conn` sees it (call inside its read
         transaction, before the FTS query, so both see the same snapshot)."""
+        store.require_read_snapshot(conn)
         generation = conn.execute("SELECT generation FROM search_state").fetchone()[0]
         oldest, newest = store.change_log_bounds(conn, "search_changes")
         with self.lock:

@@ -63,8 +63,8 @@ def copies_by_others(conn, database, probe, artist_id, *, limit=50):
 
 
 def originals_of_upload(conn, database, probe, uploader_id, *, limit=20):
-    """Inside the upload's write transaction: works by other artists, of any visibility, that the
-    new upload looks like a copy of (their artists get an alert)."""
+    """Inside a read transaction, before the upload's write: works by other artists, of any
+    visibility, that the new upload looks like a copy of (their artists get an alert)."""
     index = refreshed(conn, database)
     with index.lock:
         # Private originals too: their artists deserve the alert as much.

@@ -180,20 +180,85 @@ def _checkpoint_forever():
             log.exception("WAL checkpoint round failed")
 
 
+class _Pending:
+    """What waits on one write transaction: callbacks for after COMMIT and after ROLLBACK."""
+
+    def __init__(self):
+        self.after_commit, self.after_rollback = [], []
+
+
+# Keyed by id(conn): sqlite3 connections take neither attributes nor weak references. An entry
+# lives exactly as long as its transaction, so an id is never reused while it is here.
+_pending: dict[int, _Pending] = {}
+
+
 @contextlib.contextmanager
 def transaction(conn):
     """A write transaction that takes the write lock up front.
 
     A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
     another writer got in between, whatever the busy timeout; BEGIN IMMEDIATE waits instead.
+
+    Process-wide state (in-memory indexes, caches) must change only once the write is durable:
+    register that work with after_commit(), and undo work outside the database (files written)
+    with after_rollback(). A failed COMMIT counts as a rollback.
     """
     conn.execute("BEGIN IMMEDIATE")
+    pending = _pending[id(conn)] = _Pending()
     try:
         yield conn
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        _pending.pop(id(conn), None)
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        _run_hooks(pending.after_rollback, "after rollback")
         raise
-    conn.execute("COMMIT")
+    _pending.pop(id(conn), None)
+    _run_hooks(pending.after_commit, "after commit")
+
+
+def _run_hooks(hooks, when):
+    # The write has ended either way; one failing hook must neither undo it nor stop the others.
+    for hook in hooks:
+        try:
+            hook()
+        except Exception:
+            log.exception("a callback %s failed", when)
+
+
+def in_write(conn) -> bool:
+    """Whether `conn` holds a write transaction opened by transaction()."""
+    return id(conn) in _pending
+
+
+def after_commit(conn, callback) -> None:
+    """Run `callback()` once the current write on `conn` has committed; never if it rolls back.
+    Outside a write there is nothing to wait for, so it runs at once."""
+    pending = _pending.get(id(conn))
+    if pending is None:
+        callback()
+    else:
+        pending.after_commit.append(callback)
+
+
+def after_rollback(conn, callback) -> None:
+    """Run `callback()` if the current write on `conn` rolls back (or its COMMIT fails)."""
+    pending = _pending.get(id(conn))
+    if pending is None:
+        raise RuntimeError("after_rollback() needs a write transaction")
+    pending.after_rollback.append(callback)
+
+
+class WriteInProgress(RuntimeError):
+    """A process-wide index was asked to read inside a write transaction."""
+
+
+def require_read_snapshot(conn) -> None:
+    """Refuse to feed a process-wide index from inside a write: what it read could still roll
+    back, and the change-log sequence numbers it took would then be handed out again."""
+    if in_write(conn):
+        raise WriteInProgress("process-wide indexes refresh outside write transactions only")
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ import PIL
 
 import imaging
 from imaging import derivatives, fingerprint
-from store import new_id, taxonomy, transaction, utc_now
+from store import after_rollback, new_id, taxonomy, transaction, utc_now
 
 AVAILABILITY = ("available", "sold", "exhibition", "private")
 # Columns a create or an update may write; the tuple doubles as the allow-list for building SQL.
@@ -53,32 +53,26 @@ def _artwork(row):
 
 # --- Creating --------------------------------------------------------------------------------
 
-def create_artwork(conn, media, artist_id, fields, tags, processed, data, on_write=None):
-    """Insert an artwork with its analysis and tags, and write its files, all or nothing.
+def create_artwork(conn, media, artist_id, fields, tags, processed, data):
+    """insert_artwork() in a transaction of its own; returns the new artwork's id."""
+    with transaction(conn):
+        return insert_artwork(conn, media, artist_id, fields, tags, processed, data)
+
+
+def insert_artwork(conn, media, artist_id, fields, tags, processed, data):
+    """Inside the caller's write: insert an artwork with its analysis and tags, and write its files.
 
     processed: imaging.process(data); data: the uploaded bytes, kept as the original.
-    on_write(conn, artwork_id): runs inside the transaction once the rows are in (the search
-    engine's TF-IDF keywords), so the artwork is never visible without them.
-
     Files are written inside the write transaction: a concurrent delete of the last artwork
     sharing these files holds the same lock, so it cannot remove them between our check and
-    our commit. If anything fails, the files this call created are removed again.
+    our commit. If the write rolls back, the files this call created are removed again.
     """
     artwork_id = new_id()
+    _insert_rows(conn, media, artwork_id, artist_id, fields, tags, processed)
     original = media.original(processed.sha256, processed.extension)
-    created = []
-    try:
-        with transaction(conn):
-            _insert_rows(conn, media, artwork_id, artist_id, fields, tags, processed)
-            if on_write is not None:
-                on_write(conn, artwork_id)
-            for path, content in [(original, data), *_rendition_files(media, processed)]:
-                if media.write(path, content):
-                    created.append(path)
-    except BaseException:
-        for path in created:
-            media.remove(path)
-        raise
+    for path, content in [(original, data), *_rendition_files(media, processed)]:
+        if media.write(path, content):
+            after_rollback(conn, lambda path=path: media.remove(path))
     return artwork_id
 
 
@@ -254,22 +248,18 @@ def followed_artworks(conn, user_id, *, before=None, limit=20):
 
 # --- Changing --------------------------------------------------------------------------------
 
-def update_artwork(conn, artwork_id, fields, tags=None, on_write=None):
-    """Write the given columns (and replace the artist's tags when `tags` is not None).
-
-    on_write(conn, artwork_id): as for create_artwork, after the change and before the commit.
-    """
+def update_artwork(conn, artwork_id, fields, tags=None):
+    """Inside the caller's write: set the given columns (and replace the artist's tags when
+    `tags` is not None). Returns whether anything was written."""
     columns = [column for column in fields if column in EDITABLE]
-    with transaction(conn):
-        if columns:
-            assignments = ", ".join(f"{column} = :{column}" for column in columns)
-            conn.execute(f"UPDATE artworks SET {assignments}, updated_at = :now WHERE id = :id",
-                         {**{c: fields[c] for c in columns}, "now": utc_now(), "id": artwork_id})
-        if tags is not None:
-            taxonomy.set_tags(conn, artwork_id, tags, source="artist")
-            conn.execute("UPDATE artworks SET updated_at = ? WHERE id = ?", (utc_now(), artwork_id))
-        if on_write is not None and (columns or tags is not None):
-            on_write(conn, artwork_id)
+    if columns:
+        assignments = ", ".join(f"{column} = :{column}" for column in columns)
+        conn.execute(f"UPDATE artworks SET {assignments}, updated_at = :now WHERE id = :id",
+                     {**{c: fields[c] for c in columns}, "now": utc_now(), "id": artwork_id})
+    if tags is not None:
+        taxonomy.set_tags(conn, artwork_id, tags, source="artist")
+        conn.execute("UPDATE artworks SET updated_at = ? WHERE id = ?", (utc_now(), artwork_id))
+    return bool(columns) or tags is not None
 
 
 def delete_artwork(conn, media, artwork_id):
@@ -340,20 +330,7 @@ def ensure_rendition(conn, media, artwork, size, fmt, mark=None, max_pixels=imag
     return path
 
 
-# --- Ingest ----------------------------------------------------------------------------------
-
-def ingest(conn, media, artist_id, data, fields, tags, max_pixels=imaging.DEFAULT_MAX_PIXELS, on_write=None):
-    """Run the image pipeline on `data` and store the artwork; the upload route and the import
-    commands share it. Raises imaging.ImageRejected for a file we do not accept.
-
-    on_write(conn, artwork_id, processed) runs inside the transaction (see create_artwork).
-    """
-    if not data:
-        raise imaging.ImageRejected("The file is empty.")
-    processed = imaging.process(data, max_pixels=max_pixels)
-    hook = None if on_write is None else (lambda c, artwork_id: on_write(c, artwork_id, processed))
-    return create_artwork(conn, media, artist_id, fields, tags, processed, data, on_write=hook)
-
+# --- Caching -------------------------------------------------------------------------------
 
 def rendition_etag(artwork, size, fmt, mark=None):
     """Strong: a rendition's bytes never change once written, and the Pillow version is part of

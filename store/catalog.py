@@ -75,7 +75,7 @@ def _picture(row):
     return data, imaging.process(data)
 
 
-def import_catalogue(conn, media, rows, *, subjects_as_tags=True, workers=1, progress=None, on_write=None):
+def import_catalogue(conn, media, rows, *, subjects_as_tags=True, workers=1, progress=None):
     """Create the artists and artworks of `rows`; returns the new artwork id of each row, in order.
 
     subjects_as_tags=False leaves subjects out of the index (the search evaluation judges by them).
@@ -90,7 +90,7 @@ def import_catalogue(conn, media, rows, *, subjects_as_tags=True, workers=1, pro
         for row, (data, processed) in (progress or (lambda x: x))(zip(rows, pictures, strict=True)):
             created.append(artworks.create_artwork(
                 conn, media, artists[row["artist"].strip()], artwork_fields(row, category_ids),
-                tags_of(row) if subjects_as_tags else [], processed, data, on_write=on_write))
+                tags_of(row) if subjects_as_tags else [], processed, data))
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)

@@ -11,7 +11,7 @@ _COLUMNS = "id, artwork_id, original_id, artist_id, score, evidence, status, not
 
 
 def raise_alerts(conn, artwork_id, matches):
-    """Inside the upload's transaction: one alert and one notification per matched original.
+    """Inside the upload's write: one alert and one notification per matched original.
 
     matches: [(original artwork id, score, evidence)]. A pair already alerted is left as it is.
     """

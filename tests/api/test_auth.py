@@ -51,7 +51,7 @@ def test_cookie_is_secure_when_configured(make_app):
 
 def test_password_is_hashed_with_full_strength_scrypt_by_default(make_app, db):
     app = make_app(PASSWORD_HASH_METHOD="scrypt")  # the production default, as load_config() gives it
-    from app import load_config
+    from api.config import load_config
     assert load_config({})["PASSWORD_HASH_METHOD"] == "scrypt"
     register(app.test_client())
     stored = db.execute("SELECT password_hash FROM artists").fetchone()[0]

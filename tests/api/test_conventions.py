@@ -6,7 +6,9 @@ import logging
 import pytest
 
 import store
-from app import JsonFormatter, get_db, parse_origins, parse_public_url
+from api.config import parse_origins, parse_public_url
+from api.db import get_db
+from api.logs import JsonFormatter
 from tests.conftest import assert_problem, register, registration
 
 

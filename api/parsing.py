@@ -1,0 +1,215 @@
+"""Reading requests: the JSON body, multipart fields and the query string, each against a
+declared pydantic model that reports every bad field at once; and the shape of lists."""
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any, ClassVar, Literal
+
+from flask import g, jsonify, request
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from api.problems import ApiError, validation_error
+
+# --- Request parsing and list shape -------------------------------------------------------
+
+def json_body():
+    """The request body as a JSON object; an empty body counts as {}. Parsed once per request."""
+    if "json_body" not in g:
+        g.json_body = _parse_json_body()
+    return g.json_body
+
+
+# What an HTML form on another site can send without a CORS preflight.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
+
+
+def _parse_json_body():
+    raw = request.get_data(cache=True)
+    # Refused even when empty: a body-less toggle (like, follow) must not be triggerable by a form.
+    if request.mimetype in FORM_TYPES:
+        raise ApiError(415, "Send the body as JSON with Content-Type: application/json.")
+    if not raw.strip():
+        return {}
+    if not request.is_json:
+        raise ApiError(415, "Send the body as JSON with Content-Type: application/json.")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(400, f"The body is not valid JSON: {error}.") from error
+    if not isinstance(data, dict):
+        raise ApiError(400, "The body must be a JSON object.")
+    return data
+
+
+def field_path(location):
+    return ".".join(str(part) for part in location) or "body"
+
+
+_PYDANTIC_MESSAGES = {"missing": "is required", "extra_forbidden": "is not a known field"}
+
+
+def error_message(item):
+    if item["type"] == "value_error" and "error" in item.get("ctx", {}):
+        return str(item["ctx"]["error"])  # our validators' own words, without pydantic's prefix
+    return _PYDANTIC_MESSAGES.get(item["type"], item["msg"])
+
+
+def validated(model, data=None):
+    """Validate `data` (by default the JSON body) against `model`, reporting every bad field at once.
+
+    Server-owned fields (ids, counts, owners, roles) are refused by name rather than as unknown,
+    so a client learns it may not set them.
+    """
+    data = json_body() if data is None else data
+    errors = {field: "is set by the server and cannot be written" for field in data if field in model.server_owned}
+    try:
+        result = model.model_validate({k: v for k, v in data.items() if k not in errors})
+    except ValidationError as error:
+        for item in error.errors():
+            errors.setdefault(field_path(item["loc"]), error_message(item))
+        result = None
+    if errors:
+        raise validation_error(errors)
+    return result
+
+
+# --- The query string ------------------------------------------------------------------------
+
+MAX_PER_PAGE = 100
+
+
+class Query(BaseModel):
+    """Query parameters: text in, typed values out. An empty value counts as not given, and a
+    parameter the model does not declare is refused, so a misspelt filter cannot silently
+    return everything."""
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # Parameters that may repeat (?tag=a&tag=b); every other one is given once.
+    repeated: ClassVar[frozenset] = frozenset()
+
+
+def parsed_query(model: type[Query]) -> Query:
+    data, errors = {}, {}
+    for name in request.args:
+        values = [value for value in request.args.getlist(name)]
+        if name in model.repeated:
+            data[name] = [value for value in values if value.strip()]
+        elif len(values) > 1:
+            errors[name] = "is given more than once"
+        elif values[0].strip():
+            data[name] = values[0]
+    try:
+        result = model.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            message = "is not a known parameter" if item["type"] == "extra_forbidden" else error_message(item)
+            errors.setdefault(field_path(item["loc"]), message)
+        result = None
+    if errors:
+        raise validation_error(errors, "The query has invalid or unknown parameters; see errors.")
+    return result
+
+
+def _whole_number(minimum, cap=None):
+    def check(raw):
+        if isinstance(raw, int):
+            value = raw
+        elif isinstance(raw, str) and re.fullmatch(r"\d{1,9}", raw):
+            value = int(raw)
+        else:
+            raise ValueError(f"must be a whole number of at least {minimum}")
+        if value < minimum:
+            raise ValueError(f"must be a whole number of at least {minimum}")
+        return min(value, cap) if cap else value
+    return check
+
+
+def WholeNumber(minimum=1, cap=None, description=None):
+    """A whole number; with `cap`, larger values are lowered to it rather than refused."""
+    extra = {"minimum": minimum} | ({"description": description} if description else {})
+    return Annotated[int, BeforeValidator(_whole_number(minimum, cap)), Field(json_schema_extra=extra)]
+
+
+def _one_of(choices):
+    def check(raw):
+        if raw not in choices:
+            raise ValueError(f"must be one of: {', '.join(choices)}")
+        return raw
+    return check
+
+
+def Choice(choices):
+    return Annotated[Literal[tuple(choices)], BeforeValidator(_one_of(tuple(choices)))]
+
+
+def _flag(raw):
+    if isinstance(raw, bool):
+        return raw
+    if str(raw).lower() not in ("true", "false", "1", "0"):
+        raise ValueError("must be true or false")
+    return str(raw).lower() in ("true", "1")
+
+
+def _amount(raw):
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise ValueError("must be a non-negative number")
+    return value
+
+
+def _moment(raw):
+    """A date or an ISO 8601 time, as the schema's UTC timestamp text."""
+    try:
+        when = datetime.fromisoformat(str(raw).strip().replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ValueError("must be a date like 2026-01-31 or an ISO 8601 time") from error
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
+def _trimmed(limit):
+    return lambda raw: str(raw).strip()[:limit]
+
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Amount = Annotated[float, BeforeValidator(_amount), Field(json_schema_extra={"minimum": 0})]
+Moment = Annotated[str, BeforeValidator(_moment),
+                   Field(json_schema_extra={"description": "A date (2026-01-31) or an ISO 8601 time."})]
+
+
+def Trimmed(limit):
+    """Free text, trimmed and cut to `limit` characters (a filter, not something stored)."""
+    return Annotated[str, BeforeValidator(_trimmed(limit)), Field(json_schema_extra={"maxLength": limit})]
+
+
+class Paged(Query):
+    page: WholeNumber() = 1
+    per_page: WholeNumber(cap=MAX_PER_PAGE, description=f"Values above {MAX_PER_PAGE} are lowered to it.") = 20
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+class NoQuery(Query):
+    """For routes that take no parameters: any given is refused by name."""
+
+
+def list_response(items, total, page, per_page, **extra):
+    return jsonify({"items": items, "total": total, "page": page, "per_page": per_page, **extra})
+
+
+def given(model):
+    """Only the fields the client sent."""
+    return {name: getattr(model, name) for name in model.model_fields_set}
+
+
+def form_values() -> dict[str, Any]:
+    """The non-file parts of a multipart body; empty parts count as not sent, and a part given
+    more than once (tags) becomes a list."""
+    return {key: values if len(values) > 1 else values[0]
+            for key, values in request.form.lists() if any(value.strip() for value in values)}

@@ -1,0 +1,25 @@
+"""The /api blueprint. Each module below holds one resource's routes, with their request
+models and response shapes beside the handlers; none imports another."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+from api.routes import (  # noqa: E402, F401  (imported for the routes they register)
+    accounts,
+    analytics,
+    artists,
+    artworks,
+    commissions,
+    docs,
+    exhibitions,
+    featured,
+    feed,
+    galleries,
+    images,
+    notifications,
+    search,
+    social,
+    taxonomy,
+    visual,
+)
