@@ -8,7 +8,7 @@ import re
 from http import HTTPStatus
 
 from pydantic import AliasChoices
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from api.routing import OPERATIONS, Operation
 
@@ -46,10 +46,26 @@ PROBLEM_WHY = {
 _PATH_VALUE = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
 
+class Schemas(GenerateJsonSchema):
+    """pydantic's JSON Schema, less `"default": null` on fields that may be left out but never be
+    null (a PUT's optional fields): the schema would contradict itself."""
+
+    def default_schema(self, schema):
+        generated = super().default_schema(schema)
+        if "default" in generated and generated["default"] is None and not _nullable(generated):
+            del generated["default"]
+        return generated
+
+
+def _nullable(schema):
+    return schema.get("type") == "null" or any(option.get("type") == "null" for option in schema.get("anyOf", ()))
+
+
 def document(operations: list[Operation] = OPERATIONS) -> dict:
     """The whole document: every declared operation, with the schemas it names."""
     models = _models(operations)
-    names, definitions = models_json_schema([(model, "validation") for model in models], ref_template=REF)
+    names, definitions = models_json_schema([(model, "validation") for model in models], ref_template=REF,
+                                            schema_generator=Schemas)
     refs = {model: names[(model, "validation")]["$ref"] for model in models}
     paths: dict[str, dict] = {}
     for spec in sorted(operations, key=lambda op: (op.rule, op.method)):
@@ -126,7 +142,7 @@ def _description(spec):
 
 
 def _query_parameters(model):
-    schema = model.model_json_schema(ref_template=REF)
+    schema = model.model_json_schema(ref_template=REF, schema_generator=Schemas)
     properties, required = schema.get("properties", {}), set(schema.get("required", ()))
     parameters = []
     for name, field in model.model_fields.items():

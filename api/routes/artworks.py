@@ -4,7 +4,7 @@ from http import HTTPStatus
 from typing import Any, ClassVar, Literal
 
 from flask import jsonify, request
-from pydantic import AliasChoices, ConfigDict, Field
+from pydantic import AliasChoices, ConfigDict, Field, RootModel
 
 import imaging
 from api.access import check_category, own_artwork, visible_artwork_or_404
@@ -94,6 +94,10 @@ class Batch(Shape):
     failed: int
 
 
+class UploadAnswer(RootModel[Uploaded | Batch]):
+    """One file: the stored work; several: a Batch (201 when all were stored, else 207)."""
+
+
 def possible_copy_of(matches):
     """The matches the uploader may see: works by other artists the upload looks like a copy of."""
     found = artworks.artworks_by_id(get_db(), [original_id for original_id, _, _ in matches])
@@ -158,7 +162,7 @@ def _none_stored(files, results):
                                             for i, (_, problem) in enumerate(results)})
 
 
-@operation(bp, "POST", "/artworks/upload", access="user", form=UploadFields, response=Uploaded, status=201,
+@operation(bp, "POST", "/artworks/upload", access="user", form=UploadFields, response=UploadAnswer, status=201,
            errors=(413, 415, 422), extra_responses={207: Batch})
 @rate_limit("30 per minute")
 def upload_artworks(query):

@@ -94,7 +94,7 @@ class Submission(Shape):
     review_note: str | None
     reviewed_at: str | None
     submitted_at: str
-    updated_at: str
+    updated_at: str | None
 
 
 class Exhibition(Shape):
