@@ -5,6 +5,7 @@ type, the pixel budget is checked on the header before any pixel is decoded, and
 the image loaded (reduced in the JPEG decoder itself when a smaller copy is all we need).
 """
 
+import contextlib
 import io
 import warnings
 from dataclasses import dataclass
@@ -99,11 +100,23 @@ class Decoded:
     exif: Image.Exif
 
 
+@contextlib.contextmanager
+def damage_tolerated():
+    """Pillow's warnings about damage it reads past (a TIFF tag longer than the file) are not
+    a reason to refuse the image, nor, where warnings are errors, to fail; a decompression bomb
+    stays one."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        yield
+
+
 def open_checked(data, max_pixels=DEFAULT_MAX_PIXELS):
     """Open (header only) with the decoder the sniffed type allows, and enforce the pixel budget."""
     mime, formats, extension = accepted_type(data)
     try:
-        image = Image.open(io.BytesIO(data), formats=list(formats))
+        with damage_tolerated():
+            image = Image.open(io.BytesIO(data), formats=list(formats))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise TooManyPixels(f"The image has more pixels than the {max_pixels:,} allowed.") from error
     except UnidentifiedImageError as error:
@@ -134,7 +147,8 @@ def decode(data, *, max_pixels=DEFAULT_MAX_PIXELS, long_edge=None):
         scale = long_edge / max(width, height)
         image.draft(image.mode, (max(1, int(width * scale)), max(1, int(height * scale))))
     try:
-        image.load()  # the first frame only: animations and multi-page files keep their cover
+        with damage_tolerated():
+            image.load()  # the first frame only: animations and multi-page files keep their cover
         exif = _read_exif(image)  # after load: PNG reads EXIF by loading, which must not hide errors
         working = orient(to_srgb(image), _orientation(exif))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:

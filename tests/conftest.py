@@ -3,20 +3,33 @@
 import io
 import itertools
 import sqlite3
-import sys
-from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from app import create_app  # noqa: E402
-from store import new_id  # noqa: E402
+from app import create_app
+from store import new_id
 
 # Real scrypt with a smaller work factor, so the suite can register hundreds of accounts quickly.
 # test_auth.py checks that the production default is werkzeug's full-strength scrypt.
 FAST_SCRYPT = "scrypt:1024:8:1"
 PASSWORD = "correct horse battery"
+
+
+class BufferedClient(FlaskClient):
+    """Reads each answer whole and closes it, as a WSGI server does, so an image answer's open
+    file is closed at once instead of left to the garbage collector (a ResourceWarning). It also
+    closes the request body: werkzeug spools a large multipart body to a temporary file that its
+    test client leaves open."""
+
+    def open(self, *args, buffered=True, follow_redirects=False, **kwargs):
+        if not args or not isinstance(args[0], str):
+            return super().open(*args, buffered=buffered, follow_redirects=follow_redirects, **kwargs)
+        request = self._request_from_builder_args(args, kwargs)
+        try:
+            return super().open(request, buffered=buffered, follow_redirects=follow_redirects)
+        finally:
+            request.environ["wsgi.input"].close()
 
 
 @pytest.fixture
@@ -35,7 +48,9 @@ def make_app(tmp_path):
             "SEARCH_WARM": False,
             **overrides,
         }
-        return create_app(config)
+        app = create_app(config)
+        app.test_client_class = BufferedClient
+        return app
     return build
 
 
