@@ -32,6 +32,7 @@ bench: venv-dev
 
 lint: venv-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -12,6 +12,7 @@ import numpy as np
 
 from . import analysis, derivatives, exif, fingerprint, watermark
 from .decode import DEFAULT_MAX_PIXELS, decode
+from .fingerprint import Fingerprint, Probe
 
 # Encoded during the upload. JPEG costs a few ms at every size and WebP little at the two small
 # sizes; the large WebP (20-90 ms) is made on its first request and then kept.
@@ -35,8 +36,8 @@ class Processed:
     palette: list
     colour_tags: list
     quality: dict
-    fingerprint: fingerprint.Fingerprint
-    probe: fingerprint.Probe  # to look the upload up in the image index (copy checks)
+    fingerprint: Fingerprint
+    probe: Probe  # to look the upload up in the image index (copy checks)
     timings: dict = field(default_factory=dict)  # stage -> milliseconds
 
 
@@ -50,7 +51,7 @@ class _Stopwatch:
         self._last = now
 
 
-def process(data, *, max_pixels=DEFAULT_MAX_PIXELS, renditions=EAGER_RENDITIONS):
+def process(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, renditions=EAGER_RENDITIONS) -> "Processed":
     """Run the whole pipeline on `data`; raises decode.ImageRejected for files we do not accept."""
     clock = _Stopwatch()
     digest = hashlib.sha256(data).hexdigest()
@@ -86,12 +87,12 @@ def small_copy(data, *, max_pixels=DEFAULT_MAX_PIXELS):
     return derivatives.flatten(derivatives.resize(decoded.image, derivatives.SIZES["small"]))
 
 
-def probe(data, *, max_pixels=DEFAULT_MAX_PIXELS):
+def probe(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Probe:
     """A copy-detection probe of an image that is looked up but not stored."""
     return fingerprint.probe(small_copy(data, max_pixels=max_pixels))
 
 
-def render(data, size, fmt, *, mark=None, max_pixels=DEFAULT_MAX_PIXELS):
+def render(data: bytes, size: str, fmt: str, *, mark=None, max_pixels: int = DEFAULT_MAX_PIXELS) -> bytes:
     """One rendition made on request (any size, a watermark) from the stored original."""
     long_edge = derivatives.SIZES.get(size)
     decoded = decode(data, max_pixels=max_pixels, long_edge=long_edge)

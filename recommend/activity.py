@@ -76,7 +76,7 @@ class RecentActivity:
                     for i, kind in enumerate(KINDS)}
 
 
-_activities = {}
+_activities: dict = {}
 _activities_lock = threading.Lock()
 
 

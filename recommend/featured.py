@@ -42,7 +42,7 @@ RISING_WEIGHTS = {"follower_growth": 0.5, "engagement_growth": 0.3, "novelty": 0
 RISING_PRIOR_FOLLOWERS, RISING_PRIOR_INTERACTIONS = 10.0, 5.0
 
 _parsed_lock = threading.Lock()
-_parsed = {}    # config JSON text -> FeaturedConfig
+_parsed: dict = {}    # config JSON text -> FeaturedConfig
 
 
 def period_start(now, hours):

@@ -14,6 +14,7 @@ later instead of pushing what they already saw onto the next page twice.
 import base64
 import binascii
 import json
+import sqlite3
 from dataclasses import dataclass
 
 from recommend import personal
@@ -39,7 +40,8 @@ class FeedPage:
     next_cursor: str | None
 
 
-def feed(conn, database, user_id, *, mode="for_you", cursor=None, limit=20, model_max_age=DEFAULT_MODEL_MAX_AGE):
+def feed(conn: sqlite3.Connection, database: str, user_id: str, *, mode: str = "for_you", cursor: str | None = None,
+         limit: int = 20, model_max_age: float = DEFAULT_MODEL_MAX_AGE) -> FeedPage:
     """One page of user_id's feed; `cursor` is the previous page's next_cursor (None to start)."""
     if mode not in MODES:
         raise ValueError(f"unknown feed mode {mode!r}")

@@ -9,7 +9,7 @@ from store import ranking
 
 CACHE_SIZE = 64
 
-_cache = OrderedDict()
+_cache: OrderedDict[tuple, list] = OrderedDict()
 _lock = threading.Lock()
 
 

@@ -20,7 +20,7 @@ from store import ranking
 
 log = logging.getLogger("easel")
 
-_models = {}
+_models: dict = {}
 _lock = threading.Lock()
 
 

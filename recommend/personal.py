@@ -84,7 +84,7 @@ def ranked_feed(conn, database, user_id, *, model_max_age, now=None, size=SIZE):
 
 
 # Featured and trending lists are fixed for their period; their docs are looked up once each.
-_list_docs = {}
+_list_docs: dict = {}
 
 
 def _docs_of(conn, pictures, artwork_ids):

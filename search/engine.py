@@ -12,6 +12,7 @@ decides it, through the same MATCH expression.
 """
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,8 +93,9 @@ class _Plan:
         return Marker(self.words, self.prefixes)
 
 
-def search_artworks(conn, index, *, text="", filters=None, sort="relevance", offset=0, limit=20,
-                    viewer_id=None, config=None, with_facets=True):
+def search_artworks(conn: sqlite3.Connection, index, *, text: str = "", filters: Filters | None = None,
+                    sort: str = "relevance", offset: int = 0, limit: int = 20, viewer_id: str | None = None,
+                    config: RankingConfig | None = None, with_facets: bool = True) -> SearchResult:
     config = config or RankingConfig()
     filters = filters or Filters()
     conn.execute("BEGIN")  # one snapshot for the index refresh, the FTS query and the rows

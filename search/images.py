@@ -252,7 +252,7 @@ def _quarter(hashes, part):
     return ((np.asarray(hashes, np.uint64) >> np.uint64(16 * part)) & np.uint64(0xFFFF)).astype(np.uint16)
 
 
-_indexes = {}
+_indexes: dict[str, ImageIndex] = {}
 _indexes_lock = threading.Lock()
 
 

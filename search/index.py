@@ -396,7 +396,7 @@ def _runs(sorted_ids):
     return [tuple(run) for run in runs]
 
 
-_indexes = {}
+_indexes: dict = {}
 _indexes_lock = threading.Lock()
 
 

@@ -12,6 +12,8 @@ in for the cosine). Visual similarity is search.images': colour agreement and wh
 structure. `mixed` averages the two over the union of both candidate sets.
 """
 
+import sqlite3
+
 import numpy as np
 
 from search import copies, images, tfidf
@@ -34,7 +36,8 @@ _TEXT_SQL = """
 """
 
 
-def similar_artworks(conn, database, artwork_id, *, mode="mixed", viewer_id=None, limit=20):
+def similar_artworks(conn: sqlite3.Connection, database: str, artwork_id: str, *, mode: str = "mixed",
+                     viewer_id: str | None = None, limit: int = 20) -> list[tuple[str, float, dict]]:
     """[(artwork_id, similarity, {visual, text})] best first, the artwork itself left out."""
     conn.execute("BEGIN")
     try:

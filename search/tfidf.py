@@ -8,6 +8,8 @@ when they are written (describe()); words the model has not seen wait for the ne
 Vectors are stored sparse and L2-normalised, so the dot product of two is their cosine.
 """
 
+import sqlite3
+
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
@@ -21,7 +23,7 @@ MIN_WORD_LENGTH = 3
 # noise for similarity and words in most works say nothing.
 SMALL_CORPUS = 50
 
-_models = {}
+_models: dict = {}
 
 
 def analyse(text):
@@ -78,7 +80,7 @@ def load_model(conn):
     return _models[key]
 
 
-def describe(conn, artwork_ids):
+def describe(conn: sqlite3.Connection, artwork_ids: list[str]) -> None:
     """Write the vector and keywords of these artworks with the stored model (inside the caller's
     transaction). Does nothing before the first reindex."""
     vectorizer, terms = load_model(conn)
@@ -97,7 +99,7 @@ def describe(conn, artwork_ids):
 
 # --- Reindex ------------------------------------------------------------------------------------
 
-def reindex(conn, progress=None):
+def reindex(conn: sqlite3.Connection, progress=None) -> dict[str, int]:
     """Fit TF-IDF on every artwork, rewrite keywords and vectors, rebuild both FTS tables.
 
     progress: an optional callable wrapping an iterable (tqdm) for the per-document pass.

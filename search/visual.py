@@ -1,6 +1,9 @@
 """Search by image and copy checks over the image index, inside one read snapshot of the database."""
 
 
+import sqlite3
+
+from imaging.fingerprint import Probe
 from search import copies, images
 
 
@@ -33,7 +36,8 @@ def _matches(index, probe, *, viewer_id, exclude_artist=None, include_private=Fa
             for row, score, evidence, i in index.matches(probe, allowed=allowed, limit=limit)]
 
 
-def image_search(conn, database, probe, *, viewer_id=None, limit=20):
+def image_search(conn: sqlite3.Connection, database: str, probe: Probe, *, viewer_id: str | None = None,
+                 limit: int = 20) -> tuple[list[tuple[str, float, dict]], list[tuple[str, float]]]:
     """(duplicates, similar): [(artwork_id, score, evidence)] above the copy threshold, and
     [(artwork_id, similarity)] ranked by visual similarity, the duplicates left out."""
     conn.execute("BEGIN")
@@ -50,7 +54,8 @@ def image_search(conn, database, probe, *, viewer_id=None, limit=20):
     return [match[1:] for match in found], similar
 
 
-def copies_by_others(conn, database, probe, artist_id, *, limit=50):
+def copies_by_others(conn: sqlite3.Connection, database: str, probe: Probe, artist_id: str, *,
+                     limit: int = 50) -> list[tuple[str, float, dict]]:
     """Works by other artists, visible to `artist_id`, that look like copies of the probed image."""
     conn.execute("BEGIN")
     try:
@@ -62,7 +67,8 @@ def copies_by_others(conn, database, probe, artist_id, *, limit=50):
         conn.execute("COMMIT")
 
 
-def originals_of_upload(conn, database, probe, uploader_id, *, limit=20):
+def originals_of_upload(conn: sqlite3.Connection, database: str, probe: Probe, uploader_id: str, *,
+                        limit: int = 20) -> list[tuple[str, float, dict]]:
     """Inside a read transaction, before the upload's write: works by other artists, of any
     visibility, that the new upload looks like a copy of (their artists get an alert)."""
     index = refreshed(conn, database)

@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 import weakref
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,17 +31,17 @@ class SchemaTooNew(RuntimeError):
     """The database was written by a newer Easel than this one."""
 
 
-def utc_now(offset=timedelta(0)):
+def utc_now(offset: timedelta = timedelta(0)) -> str:
     """The current time (plus `offset`) in the schema's timestamp format."""
     return (datetime.now(UTC) + offset).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def utc_today():
+def utc_today() -> str:
     """Today's date in UTC, 'YYYY-MM-DD': the calendar that deadlines and exhibition dates use."""
     return datetime.now(UTC).date().isoformat()
 
 
-def escape_like(text):
+def escape_like(text: str) -> str:
     """`text` with LIKE's wildcards escaped, for `LIKE ... ESCAPE '\\'` (a typed % or _ is literal)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -62,11 +63,11 @@ def changed_since(conn, table, column, after, upto):
         f"SELECT DISTINCT {column} FROM {table} WHERE seq > ? AND seq <= ?", (after, upto))]
 
 
-def new_id():
+def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def connect(path, *, check_same_thread=True):
+def connect(path: str | Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
     """A connection for one unit of work (a command, a background job; requests borrow theirs
     from a ConnectionPool).
 
@@ -155,7 +156,7 @@ class ConnectionPool:
 
 
 CHECKPOINT_SECONDS = 1.0
-_pools = weakref.WeakSet()
+_pools: weakref.WeakSet[ConnectionPool] = weakref.WeakSet()
 _checkpointer_pid = None
 _checkpointer_lock = threading.Lock()
 
@@ -193,7 +194,7 @@ _pending: dict[int, _Pending] = {}
 
 
 @contextlib.contextmanager
-def transaction(conn):
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """A write transaction that takes the write lock up front.
 
     A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
@@ -227,12 +228,12 @@ def _run_hooks(hooks, when):
             log.exception("a callback %s failed", when)
 
 
-def in_write(conn) -> bool:
+def in_write(conn: sqlite3.Connection) -> bool:
     """Whether `conn` holds a write transaction opened by transaction()."""
     return id(conn) in _pending
 
 
-def after_commit(conn, callback) -> None:
+def after_commit(conn: sqlite3.Connection, callback: Callable[[], object]) -> None:
     """Run `callback()` once the current write on `conn` has committed; never if it rolls back.
     Outside a write there is nothing to wait for, so it runs at once."""
     pending = _pending.get(id(conn))
@@ -242,7 +243,7 @@ def after_commit(conn, callback) -> None:
         pending.after_commit.append(callback)
 
 
-def after_rollback(conn, callback) -> None:
+def after_rollback(conn: sqlite3.Connection, callback: Callable[[], object]) -> None:
     """Run `callback()` if the current write on `conn` rolls back (or its COMMIT fails)."""
     pending = _pending.get(id(conn))
     if pending is None:
@@ -254,7 +255,7 @@ class WriteInProgress(RuntimeError):
     """A process-wide index was asked to read inside a write transaction."""
 
 
-def require_read_snapshot(conn) -> None:
+def require_read_snapshot(conn: sqlite3.Connection) -> None:
     """Refuse to feed a process-wide index from inside a write: what it read could still roll
     back, and the change-log sequence numbers it took would then be handed out again."""
     if in_write(conn):
@@ -262,7 +263,7 @@ def require_read_snapshot(conn) -> None:
 
 
 @contextlib.contextmanager
-def durable_transaction(conn):
+def durable_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """transaction(), on disk when COMMIT returns: for money and agreements (commissions).
 
     Connections run WAL with synchronous=NORMAL, where a power cut may lose the last commits;
@@ -347,7 +348,7 @@ def migrate(conn, migrations=None, schema_sql=None):
     return target
 
 
-def initialise(path):
+def initialise(path: str | Path) -> int:
     """Make sure the database file exists, is in WAL mode and has the current schema."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = connect(path)

@@ -1,7 +1,9 @@
 """Artworks: rows, their image files and analysis, listing, views and deletion."""
 
+import functools
 import json
 import re
+import sqlite3
 from datetime import timedelta
 from pathlib import PurePath
 
@@ -9,7 +11,9 @@ import PIL
 
 import imaging
 from imaging import derivatives, fingerprint
+from imaging.pipeline import Processed
 from store import after_rollback, new_id, taxonomy, transaction, utc_now
+from store.media import MediaStore
 
 AVAILABILITY = ("available", "sold", "exhibition", "private")
 # Columns a create or an update may write; the tuple doubles as the allow-list for building SQL.
@@ -53,13 +57,15 @@ def _artwork(row):
 
 # --- Creating --------------------------------------------------------------------------------
 
-def create_artwork(conn, media, artist_id, fields, tags, processed, data):
+def create_artwork(conn: sqlite3.Connection, media: MediaStore, artist_id: str, fields: dict, tags: list[str],
+                   processed: Processed, data: bytes) -> str:
     """insert_artwork() in a transaction of its own; returns the new artwork's id."""
     with transaction(conn):
         return insert_artwork(conn, media, artist_id, fields, tags, processed, data)
 
 
-def insert_artwork(conn, media, artist_id, fields, tags, processed, data):
+def insert_artwork(conn: sqlite3.Connection, media: MediaStore, artist_id: str, fields: dict, tags: list[str],
+                   processed: Processed, data: bytes) -> str:
     """Inside the caller's write: insert an artwork with its analysis and tags, and write its files.
 
     processed: imaging.process(data); data: the uploaded bytes, kept as the original.
@@ -72,7 +78,7 @@ def insert_artwork(conn, media, artist_id, fields, tags, processed, data):
     original = media.original(processed.sha256, processed.extension)
     for path, content in [(original, data), *_rendition_files(media, processed)]:
         if media.write(path, content):
-            after_rollback(conn, lambda path=path: media.remove(path))
+            after_rollback(conn, functools.partial(media.remove, path))
     return artwork_id
 
 
@@ -141,11 +147,11 @@ def add_fingerprint(conn, media, artwork_id, image_path, max_pixels=imaging.DEFA
 
 # --- Reading ---------------------------------------------------------------------------------
 
-def get_artwork(conn, artwork_id):
+def get_artwork(conn: sqlite3.Connection, artwork_id: str) -> dict | None:
     return _artwork(conn.execute(f"SELECT {_COLUMNS} {_FROM} WHERE a.id = ?", (artwork_id,)).fetchone())
 
 
-def artworks_by_id(conn, artwork_ids):
+def artworks_by_id(conn: sqlite3.Connection, artwork_ids) -> dict[str, dict]:
     """{id: artwork} for those of `artwork_ids` that exist."""
     if not artwork_ids:
         return {}
@@ -248,7 +254,7 @@ def followed_artworks(conn, user_id, *, before=None, limit=20):
 
 # --- Changing --------------------------------------------------------------------------------
 
-def update_artwork(conn, artwork_id, fields, tags=None):
+def update_artwork(conn: sqlite3.Connection, artwork_id: str, fields: dict, tags: list[str] | None = None) -> bool:
     """Inside the caller's write: set the given columns (and replace the artist's tags when
     `tags` is not None). Returns whether anything was written."""
     columns = [column for column in fields if column in EDITABLE]
@@ -262,7 +268,7 @@ def update_artwork(conn, artwork_id, fields, tags=None):
     return bool(columns) or tags is not None
 
 
-def delete_artwork(conn, media, artwork_id):
+def delete_artwork(conn: sqlite3.Connection, media: MediaStore, artwork_id: str) -> bool:
     """Delete the artwork, everything that hangs off it, and its files unless another artwork shares them.
 
     Likes, comments, tag links, gallery links, analysis rows and views go by ON DELETE CASCADE
