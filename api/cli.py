@@ -1,5 +1,6 @@
 """Command-line tools: `flask --app app <command>` (README.md lists them all)."""
 
+import contextlib
 import json
 import os
 import time
@@ -25,6 +26,16 @@ from store import accounts, artworks, catalog, counters
 from store.media import MediaStore
 
 FEATURED_TYPES = ("artworks", "artists")
+
+
+@contextlib.contextmanager
+def _database():
+    """A connection of the command's own (requests borrow theirs from the app's pool)."""
+    conn = store.connect(current_app.config["DATABASE"])
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 @click.command("init-db")
 @with_appcontext
@@ -208,16 +219,12 @@ def _print_ranking_evaluation(results, users):
 def evaluate_featured_command(config_path, users, seed):
     """Hit rate and NDCG at 10, coverage, artist Gini and novelty of the featured list, against
     a popularity baseline (and a candidate config with --config)."""
-    conn = store.connect(current_app.config["DATABASE"])
-    try:
-        _, live_config = featured.live(conn)
-        configs = {"live": live_config}
+    with _database() as conn:
+        configs = {"live": featured.live(conn)[1]}
         if config_path:
             configs["candidate"] = _featured_config_option(config_path)
         results, held_out = recommend_evaluation.evaluate_featured(conn, current_app.config["DATABASE"], configs,
                                                                    max_users=users, seed=seed)
-    finally:
-        conn.close()
     _print_ranking_evaluation(results, held_out)
 
 
@@ -228,13 +235,9 @@ def evaluate_featured_command(config_path, users, seed):
 @with_appcontext
 def evaluate_feed_command(users, seed):
     """The personal feed's figures beside featured and a popularity baseline (leave-last-out)."""
-    conn = store.connect(current_app.config["DATABASE"])
-    try:
-        _, live_config = featured.live(conn)
-        results, held_out = recommend_evaluation.evaluate_feed(conn, current_app.config["DATABASE"], live_config,
-                                                               max_users=users, seed=seed)
-    finally:
-        conn.close()
+    with _database() as conn:
+        results, held_out = recommend_evaluation.evaluate_feed(conn, current_app.config["DATABASE"],
+                                                               featured.live(conn)[1], max_users=users, seed=seed)
     _print_ranking_evaluation(results, held_out)
 
 

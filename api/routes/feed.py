@@ -69,20 +69,20 @@ def follow_artist(artist_id, query, body):
                     "user_following_count": user_following_count})
 
 
+def _follows(artist_id, query, listing, count):
+    account = account_or_404(artist_id)
+    rows = listing(get_db(), artist_id, viewer_id=current_user_id(), limit=query.per_page, offset=query.offset)
+    return list_response([follow_json(row) for row in rows], account[count], query.page, query.per_page)
+
+
 @operation(bp, "GET", "/artists/<artist_id>/followers", access="optional", query=Paged, response=page_of(Follow))
 def artist_followers(artist_id, query):
-    account = account_or_404(artist_id)
-    rows = social.followers(get_db(), artist_id, viewer_id=current_user_id(), limit=query.per_page,
-                            offset=query.offset)
-    return list_response([follow_json(row) for row in rows], account["follower_count"], query.page, query.per_page)
+    return _follows(artist_id, query, social.followers, "follower_count")
 
 
 @operation(bp, "GET", "/artists/<artist_id>/following", access="optional", query=Paged, response=page_of(Follow))
 def artist_following(artist_id, query):
-    account = account_or_404(artist_id)
-    rows = social.following(get_db(), artist_id, viewer_id=current_user_id(), limit=query.per_page,
-                            offset=query.offset)
-    return list_response([follow_json(row) for row in rows], account["following_count"], query.page, query.per_page)
+    return _follows(artist_id, query, social.following, "following_count")
 
 
 @operation(bp, "GET", "/feed", access="user", query=FeedQuery, response=Feed)
