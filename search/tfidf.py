@@ -150,5 +150,5 @@ def _rebuild_fts(conn):
 
 
 def describe_artwork(conn, artwork_id):
-    """describe() for one artwork: the on_write hook of store.artworks' create and update."""
+    """describe() for one artwork."""
     describe(conn, [artwork_id])

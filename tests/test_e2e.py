@@ -157,6 +157,7 @@ def test_upload_serve_and_delete_an_image_over_http(tmp_path):
         with pytest.raises(urllib.error.HTTPError) as not_modified:
             urllib.request.urlopen(thumbnail, timeout=10)
         assert not_modified.value.code == 304
+        not_modified.value.close()
 
         follow_like_and_read_the_feed(server, artwork, cookie)
         search_follows_changes_in_every_worker(server, artwork, cookie)
