@@ -4,6 +4,7 @@ import imaging
 from api.auth import require_user
 from api.db import get_db, max_pixels, media
 from api.problems import ApiError, validation_error
+from search import ingest
 from store import artworks, profiles, taxonomy
 
 
@@ -37,6 +38,6 @@ def check_category(category_id, field="category_id"):
 def stored_probe_or_409(artwork):
     """A copy-detection probe of an artwork's stored original; 409 when its file cannot be read."""
     try:
-        return imaging.probe(media().read(artwork["image_path"]), max_pixels=max_pixels())
+        return ingest.read_probe(media(), artwork, max_pixels=max_pixels())
     except (OSError, imaging.ImageRejected) as error:
         raise ApiError(409, "This artwork's image file cannot be read for comparison.") from error

@@ -91,7 +91,7 @@ class Query(BaseModel):
 def parsed_query(model: type[Query]) -> Query:
     data, errors = {}, {}
     for name in request.args:
-        values = [value for value in request.args.getlist(name)]
+        values = request.args.getlist(name)
         if name in model.repeated:
             data[name] = [value for value in values if value.strip()]
         elif len(values) > 1:

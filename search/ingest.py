@@ -70,11 +70,17 @@ def originals_of(conn, database: str, probe, uploader_id: str) -> list[Match]:
         conn.execute("COMMIT")
 
 
+def read_probe(media: MediaStore, artwork: dict, *, max_pixels: int = imaging.DEFAULT_MAX_PIXELS):
+    """The copy-detection probe of a stored original; OSError or imaging.ImageRejected when its
+    file cannot be read."""
+    return imaging.probe(media.read(artwork["image_path"]), max_pixels=max_pixels)
+
+
 def stored_probe(media: MediaStore, artwork: dict, *, max_pixels: int = imaging.DEFAULT_MAX_PIXELS):
-    """The copy-detection probe of a stored original, or None when its file cannot be read (the
-    change that asked for it goes ahead without the check, and the log says so)."""
+    """read_probe(), or None when the file cannot be read: the change that asked for it goes
+    ahead without the check, and the log says so."""
     try:
-        return imaging.probe(media.read(artwork["image_path"]), max_pixels=max_pixels)
+        return read_probe(media, artwork, max_pixels=max_pixels)
     except (OSError, imaging.ImageRejected) as error:
         log.warning("no copy check for %s: %s", artwork["id"], error)
         return None
