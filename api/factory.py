@@ -15,7 +15,7 @@ from werkzeug.security import generate_password_hash
 import imaging
 import store
 from api import cli, config, db, logs
-from api.limits import build_limiter
+from api.limits import build_limiter, refuse_long_query_strings
 from api.problems import register_error_handlers
 from api.routes import bp
 from recommend import activity
@@ -69,6 +69,7 @@ def _register_http(app):
          always_send=False,
          expose_headers=["X-Request-ID", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"])
     app.before_request(logs.start_request)
+    app.before_request(refuse_long_query_strings)
     # Registered before the limiter so that it runs after the limiter's own header hook.
     app.after_request(logs.finish_request)
     build_limiter(app)

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from store import taxonomy
+from store import ROWID_MAX, taxonomy
 
 
 def _http_url(value):
@@ -139,3 +139,5 @@ def unique(values):
 IsoDate = Annotated[str, AfterValidator(_iso_date)]
 Money = Annotated[float, Field(gt=0, le=1_000_000_000), AfterValidator(_cents)]
 ArtworkId = Text(64, 1)
+# An integer id (categories, config versions): SQLite's rowids are 64-bit, so larger is a 400.
+RowId = Annotated[int, Field(ge=1, le=ROWID_MAX)]

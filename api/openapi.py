@@ -36,6 +36,7 @@ PROBLEM_WHY = {
     404: "Nothing by that id, or nothing you may know exists.",
     409: "Conflicts with the current state.",
     413: "The upload is too large.",
+    414: "The query string is longer than 64 KiB.",
     415: "The body's type or the file's format is not accepted.",
     422: "The file is an image we cannot use.",
     429: "Too many requests; see Retry-After.",
@@ -67,6 +68,10 @@ def document(operations: list[Operation] = OPERATIONS) -> dict:
     names, definitions = models_json_schema([(model, "validation") for model in models], ref_template=REF,
                                             schema_generator=Schemas)
     refs = {model: names[(model, "validation")]["$ref"] for model in models}
+    schemas = definitions.get("$defs", {})
+    for form in {spec.form for spec in operations if spec.form is not None}:
+        name = refs[form].rsplit("/", 1)[1]
+        schemas[name + MULTIPART] = _with_image_file(schemas[name])
     paths: dict[str, dict] = {}
     for spec in sorted(operations, key=lambda op: (op.rule, op.method)):
         paths.setdefault(_path(spec.rule), {})[spec.method.lower()] = _operation(spec, refs)
@@ -79,13 +84,26 @@ def document(operations: list[Operation] = OPERATIONS) -> dict:
         "tags": [{"name": tag} for tag in sorted({spec.tag for spec in operations})],
         "paths": paths,
         "components": {
-            "schemas": {**definitions.get("$defs", {}), "Problem": PROBLEM},
+            "schemas": {**schemas, "Problem": PROBLEM},
             "securitySchemes": {"session": {
                 "type": "apiKey", "in": "cookie", "name": COOKIE,
                 "description": "The signed cookie set by POST /api/auth/register or /api/auth/login; it names a "
                                "server-side session."}},
         },
     }
+
+
+MULTIPART = "Multipart"
+
+
+def _with_image_file(schema):
+    """A form model's schema plus its file part, as one object schema: an allOf of the model (which
+    allows no other properties) and the file part would admit no body at all."""
+    merged = {**schema, "properties": {**schema.get("properties", {}), "image_file": {
+        "type": "string", "contentMediaType": "application/octet-stream",
+        "description": "The image; some routes take several image_file parts."}}}
+    merged["required"] = [*(name for name in schema.get("required", []) if name != "image_file"), "image_file"]
+    return merged
 
 
 def _models(operations):
@@ -167,8 +185,7 @@ def _request_body(spec, refs):
             "oneOf": [{"$ref": refs[model]} for model in spec.body_choices]}}},
             "description": "Which of these depends on the caller's role; see the summary."}
     if spec.form is not None:
-        schema = {"allOf": [{"$ref": refs[spec.form]}, {"type": "object", "required": ["image_file"], "properties": {
-            "image_file": {"type": "string", "contentMediaType": "application/octet-stream"}}}]}
+        schema = {"$ref": refs[spec.form] + MULTIPART}
         return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
     return None
 
@@ -196,7 +213,7 @@ def _success(spec, model, refs):
 
 
 def _problem_statuses(spec, has_path):
-    statuses = {400, 429, 500, 503, *spec.errors}
+    statuses = {400, 414, 429, 500, 503, *spec.errors}
     if spec.access in ("user", "curator"):
         statuses.add(401)
     if spec.roles or (spec.access == "user" and has_path):

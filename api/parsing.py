@@ -35,11 +35,52 @@ def _parse_json_body():
         raise ApiError(415, "Send the body as JSON with Content-Type: application/json.")
     try:
         data = json.loads(raw)
+    except RecursionError:
+        raise ApiError(400, f"The body is nested more than {MAX_JSON_DEPTH} levels deep.") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError(400, f"The body is not valid JSON: {error}.") from error
     if not isinstance(data, dict):
         raise ApiError(400, "The body must be a JSON object.")
+    errors = unstorable_values(data)
+    if errors:
+        raise validation_error(errors)
     return data
+
+
+# Deeper than any body we take; a 100,000-deep body must cost a 400, not the stack.
+MAX_JSON_DEPTH = 32
+INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def unstorable_values(data):
+    """{path: message} for what JSON allows but SQLite and UTF-8 cannot hold: integers past 64 bits,
+    lone surrogates ("\\ud800"), and nesting past MAX_JSON_DEPTH. Checked before any model sees the
+    body, so that no route can pass such a value on to the store."""
+    errors, pending = {}, [((), data)]
+    while pending:
+        path, value = pending.pop()
+        if len(path) > MAX_JSON_DEPTH:
+            errors[field_path(path[:MAX_JSON_DEPTH])] = f"is nested more than {MAX_JSON_DEPTH} levels deep"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not _is_text(key):
+                    errors[field_path(path)] = "has a key that is not valid Unicode text"
+                pending.append(((*path, key), item))
+        elif isinstance(value, list):
+            pending.extend(((*path, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str) and not _is_text(value):
+            errors[field_path(path)] = "is not valid Unicode text (it has a lone surrogate)"
+        elif isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+            errors[field_path(path)] = "is larger than a 64-bit integer"
+    return errors
+
+
+def _is_text(value):
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def field_path(location):
@@ -164,15 +205,22 @@ def _moment(raw):
     """A date or an ISO 8601 time, as the schema's UTC timestamp text."""
     try:
         when = datetime.fromisoformat(str(raw).strip().replace("Z", "+00:00"))
+        if when.tzinfo is not None:
+            when = when.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError as error:  # 9999-12-31T23:00-05:00 is past the calendar's end in UTC
+        raise ValueError("is outside the calendar (years 1 to 9999 in UTC)") from error
     except ValueError as error:
         raise ValueError("must be a date like 2026-01-31 or an ISO 8601 time") from error
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC).replace(tzinfo=None)
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
 def _trimmed(limit):
-    return lambda raw: str(raw).strip()[:limit]
+    def check(raw):
+        text = str(raw).strip()
+        if len(text) > limit:
+            raise ValueError(f"must be at most {limit} characters")
+        return text
+    return check
 
 
 Flag = Annotated[bool, BeforeValidator(_flag)]
@@ -182,7 +230,8 @@ Moment = Annotated[str, BeforeValidator(_moment),
 
 
 def Trimmed(limit):
-    """Free text, trimmed and cut to `limit` characters (a filter, not something stored)."""
+    """Free text, trimmed; longer than `limit` characters is refused (400), not cut, so that a
+    client learns its filter was not applied as sent."""
     return Annotated[str, BeforeValidator(_trimmed(limit)), Field(json_schema_extra={"maxLength": limit})]
 
 

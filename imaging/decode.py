@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import magic
 import numpy as np
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
+# Registered now, not on Pillow's lazy first use: Image.open(formats=["JPEG", "MPO"]) looks
+# "MPO" up before that plugin has been loaded (KeyError: 'MPO').
+from PIL import AvifImagePlugin, MpoImagePlugin  # noqa: F401
 
 try:  # HEIC/HEIF is accepted only where the plugin installs cleanly (see requirements.txt).
     import pillow_heif
@@ -23,6 +26,13 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
 
 DEFAULT_MAX_PIXELS = 100_000_000
 SNIFF_BYTES = 8192
+# Long edge to short edge. Hand scrolls reach about 1:30; past 1:50 an upload is a strip of
+# pixels that no thumbnail can show (a 65535 x 1 PNG) and is refused.
+MAX_ASPECT_RATIO = 50
+# A JPEG cannot hold more than about 170 pixels a byte, even a flat, progressive, optimised one
+# (measured with libjpeg at 8000 x 6000). Far past that, the header claims pixels the file does
+# not have: a 633-byte file claiming 90 MP would be decoded as grey padding.
+MAX_JPEG_PIXELS_PER_BYTE = 2000
 
 # Sniffed MIME type -> (the only Pillow decoders allowed for it, extension for the stored original).
 # Everything else (SVG, PSD, EPS, ICO, TGA, PNM, QOI, ...) is refused: rarely used decoders are
@@ -121,7 +131,7 @@ def open_checked(data, max_pixels=DEFAULT_MAX_PIXELS):
         raise TooManyPixels(f"The image has more pixels than the {max_pixels:,} allowed.") from error
     except UnidentifiedImageError as error:
         raise CorruptImage(f"The file starts like {mime} but is not a readable image.") from error
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
+    except Exception as error:  # noqa: BLE001 - plugins raise anything (KeyError, RuntimeError) on bad headers
         raise CorruptImage(f"The {mime} file could not be read: {error}") from error
     width, height = image.size
     if width < 1 or height < 1:
@@ -134,13 +144,28 @@ def open_checked(data, max_pixels=DEFAULT_MAX_PIXELS):
     return image, mime, extension
 
 
-def decode(data, *, max_pixels=DEFAULT_MAX_PIXELS, long_edge=None):
+def check_admissible(image, data):
+    """Rules for a new upload (a stored original is still rendered): a sane aspect ratio, and a
+    JPEG whose header does not claim far more pixels than its bytes can hold."""
+    width, height = image.size
+    if max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        raise CorruptImage(f"The image is {width}x{height}; its long edge may be at most "
+                           f"{MAX_ASPECT_RATIO} times its short edge.")
+    if image.format in ("JPEG", "MPO") and width * height > MAX_JPEG_PIXELS_PER_BYTE * len(data):
+        raise CorruptImage(f"The JPEG header claims {width}x{height} pixels, which {len(data):,} bytes "
+                           "cannot hold: the file is truncated or forged.")
+
+
+def decode(data, *, max_pixels=DEFAULT_MAX_PIXELS, long_edge=None, admit=False):
     """Validate and decode `data` into a Decoded working copy.
 
     long_edge: the largest size any output needs. A JPEG is then decoded at a reduced scale
     (DCT scaling: 1/2, 1/4, 1/8) that still covers it, which is several times cheaper.
+    admit: also apply the rules for new uploads (check_admissible).
     """
     image, mime, extension = open_checked(data, max_pixels)
+    if admit:
+        check_admissible(image, data)
     frames = getattr(image, "n_frames", 1)
     width, height = image.size
     if long_edge and image.format in ("JPEG", "MPO") and max(width, height) > long_edge:

@@ -12,6 +12,15 @@ from PIL import Image
 SIZES = {"small": 256, "medium": 640, "large": 1280, "xlarge": 2048}
 THUMBNAIL_SIZES = ("small", "medium", "large")
 IMAGE_SIZES = (*SIZES, "full")
+# "full" stops at this long edge: past it a browser gains nothing, WebP cannot go past 16,383 px
+# nor JPEG past 65,500, and a full-resolution encode of a 90 MP claim cost about 1 GB. A JPEG
+# original is decoded straight at a reduced scale (DCT scaling) that still covers it.
+FULL_LONG_EDGE = 4096
+
+
+def long_edge_of(size: str) -> int:
+    """The largest long edge of a rendition size, "full" included."""
+    return SIZES.get(size, FULL_LONG_EDGE)
 
 FORMATS = {"jpeg": "image/jpeg", "webp": "image/webp", "png": "image/png"}
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "png": "png"}

@@ -56,7 +56,7 @@ def process(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, renditions=EAG
     clock = _Stopwatch()
     digest = hashlib.sha256(data).hexdigest()
     clock.lap("checksum")
-    decoded = decode(data, max_pixels=max_pixels, long_edge=derivatives.SIZES["large"])
+    decoded = decode(data, max_pixels=max_pixels, long_edge=derivatives.SIZES["large"], admit=True)
     clock.lap("decode")
     sizes = derivatives.cascade(decoded.image)
     clock.lap("resize")
@@ -83,7 +83,7 @@ def process(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, renditions=EAG
 
 def small_copy(data, *, max_pixels=DEFAULT_MAX_PIXELS):
     """The image as the upload pipeline analyses it: oriented, sRGB, at most 256 px, flattened."""
-    decoded = decode(data, max_pixels=max_pixels, long_edge=derivatives.SIZES["small"])
+    decoded = decode(data, max_pixels=max_pixels, long_edge=derivatives.SIZES["small"], admit=True)
     return derivatives.flatten(derivatives.resize(decoded.image, derivatives.SIZES["small"]))
 
 
@@ -94,9 +94,9 @@ def probe(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Probe:
 
 def render(data: bytes, size: str, fmt: str, *, mark=None, max_pixels: int = DEFAULT_MAX_PIXELS) -> bytes:
     """One rendition made on request (any size, a watermark) from the stored original."""
-    long_edge = derivatives.SIZES.get(size)
+    long_edge = derivatives.long_edge_of(size)
     decoded = decode(data, max_pixels=max_pixels, long_edge=long_edge)
-    image = decoded.image if long_edge is None else derivatives.resize(decoded.image, long_edge)
+    image = derivatives.resize(decoded.image, long_edge)
     if mark is not None:
         image = watermark.apply(image, mark)
     return derivatives.encode(image, fmt, eager=False)

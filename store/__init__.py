@@ -31,6 +31,14 @@ class SchemaTooNew(RuntimeError):
     """The database was written by a newer Easel than this one."""
 
 
+ROWID_MAX = 2 ** 63 - 1
+
+
+def is_rowid(value) -> bool:
+    """Whether `value` can be an INTEGER PRIMARY KEY: SQLite refuses Python ints past 64 bits
+    (OverflowError), so such an id names no row rather than being an error."""
+    return isinstance(value, int) and not isinstance(value, bool) and -ROWID_MAX - 1 <= value <= ROWID_MAX
+
 def utc_now(offset: timedelta = timedelta(0)) -> str:
     """The current time (plus `offset`) in the schema's timestamp format."""
     return (datetime.now(UTC) + offset).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

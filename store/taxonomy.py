@@ -3,7 +3,7 @@
 import sqlite3
 from datetime import timedelta
 
-from store import escape_like, utc_now
+from store import escape_like, is_rowid, utc_now
 
 CATEGORY_KINDS = ("category", "medium")
 MAX_TAGS = 20
@@ -48,6 +48,8 @@ def _add_totals(node):
 
 
 def get_category(conn, category_id):
+    if not is_rowid(category_id):
+        return None  # no row has an id past SQLite's 64-bit range
     row = conn.execute("SELECT id, name, description, kind, parent_id, artwork_count, created_at "
                        "FROM categories WHERE id = ?", (category_id,)).fetchone()
     return dict(row) if row else None
@@ -56,7 +58,7 @@ def get_category(conn, category_id):
 def find_category(conn, id_or_name):
     """A category by id (digits) or by name, case-insensitively; None if there is none."""
     text = str(id_or_name).strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return get_category(conn, int(text))
     row = conn.execute("SELECT id FROM categories WHERE name = ?", (text,)).fetchone()
     return get_category(conn, row["id"]) if row else None

@@ -10,7 +10,7 @@ import imaging
 from api.access import check_category, own_artwork, visible_artwork_or_404
 from api.auth import current_user_id, require_user
 from api.db import database_path, get_db, max_pixels, media, viewer_key
-from api.fields import Body, CreationDate, Currency, Price, Tags, Text
+from api.fields import Body, CreationDate, Currency, Price, RowId, Tags, Text
 from api.filters import ArtworkFilters
 from api.limits import rate_limit
 from api.parsing import Choice, form_values, given, list_response, validated
@@ -54,7 +54,7 @@ class ArtworkFields(Body):
     # SPEC's update route calls the field "availability"; both names are accepted.
     availability_status: Literal[artworks.AVAILABILITY] = Field(
         None, validation_alias=AliasChoices("availability_status", "availability"))
-    category_id: int | None = None
+    category_id: RowId | None = None
     tags: Tags = None
 
 

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, AliasChoices, Field
 import store
 from api.auth import current_user_id, require_user
 from api.db import database_path, get_db, max_pixels, media
-from api.fields import ArtworkId, Body, Currency, IsoDate, Price, Text, unique
+from api.fields import ArtworkId, Body, Currency, IsoDate, Price, RowId, Text, unique
 from api.limits import rate_limit
 from api.parsing import Choice, Paged, given, list_response, validated
 from api.problems import ApiError, validation_error
@@ -25,7 +25,7 @@ MAX_SUBMISSION_ARTWORKS = 20
 class ExhibitionRules(Body):
     max_artworks_per_artist: Annotated[int, Field(ge=1, le=MAX_SUBMISSION_ARTWORKS)] | None = None
     allowed_mediums: Annotated[list[Text(100, 1)], Field(min_length=1, max_length=50)] | None = None
-    allowed_category_ids: Annotated[list[int], Field(min_length=1, max_length=50), AfterValidator(unique)] | None \
+    allowed_category_ids: Annotated[list[RowId], Field(min_length=1, max_length=50), AfterValidator(unique)] | None \
         = None
     min_long_edge_px: Annotated[int, Field(ge=1, le=100_000)] | None = None
     min_quality_score: Annotated[float, Field(ge=0, le=1)] | None = None

@@ -1,16 +1,16 @@
 """Featured works and rising artists, trending works and tags, and the curators' tuning of the
 featured ranking: its config, history, rollback and a preview against the live list."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from flask import current_app, jsonify
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
 import recommend.config
 from api.auth import current_user_id
 from api.auth import require_curator as curator_id
 from api.db import database_path, get_db
-from api.fields import Body, Text
+from api.fields import Body, RowId, Text
 from api.limits import rate_limit
 from api.parsing import Choice, Paged, error_message, field_path, list_response
 from api.problems import ApiError, validation_error
@@ -43,7 +43,7 @@ class FeaturedConfigChange(Body):
 
 
 class FeaturedRollback(Body):
-    version: Annotated[int, Field(ge=1)]
+    version: RowId
     note: Text(500) = ""
 
 

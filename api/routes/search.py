@@ -22,12 +22,14 @@ from search.index import index_for
 from store import artworks, social, taxonomy
 
 SEARCH_TYPES = ("artworks", "artists", "all")
+# Longer than any real query; past it a query is refused (400) rather than cut.
+MAX_QUERY_LENGTH = 500
 ARTISTS_BESIDE_ARTWORKS = 5
 
 
 class SearchQuery(ArtworkFilters):
     # The SPEC calls the text "query"; q is the short name.
-    q: str = Field("", validation_alias=AliasChoices("q", "query"))
+    q: Trimmed(MAX_QUERY_LENGTH) = Field("", validation_alias=AliasChoices("q", "query"))
     type: Choice(SEARCH_TYPES) = "artworks"
     sort: Choice(search_engine.SORTS) = "relevance"
     explain: Flag = False
@@ -39,7 +41,7 @@ class SearchQuery(ArtworkFilters):
 
 
 class SuggestQuery(Query):
-    q: str = Field("", validation_alias=AliasChoices("q", "query"))
+    q: Trimmed(100) = Field("", validation_alias=AliasChoices("q", "query"))
     limit: WholeNumber(cap=20) = 5
 
 

@@ -6,7 +6,7 @@ from flask import jsonify
 
 from api.auth import STAFF, require_staff
 from api.db import get_db
-from api.fields import Body, Text
+from api.fields import Body, RowId, Text
 from api.parsing import Choice, Paged, Query, Trimmed, list_response
 from api.problems import ApiError, validation_error
 from api.routes import bp
@@ -25,9 +25,9 @@ class CategoryCreate(Body):
     server_owned: ClassVar[frozenset] = frozenset({"id", "artwork_count", "created_at", "children"})
     name: Text(60, 1)
     description: Text(500) | None = None
-    parent_id: int | None = None
+    parent_id: RowId | None = None
     # SPEC's name for the parent: an id or a name.
-    parent_category: int | Text(60, 1) | None = None
+    parent_category: RowId | Text(60, 1) | None = None
     kind: Literal[taxonomy.CATEGORY_KINDS] = "category"
 
 
