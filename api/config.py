@@ -14,18 +14,6 @@ _TRUE = {"1", "true", "yes", "on"}
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 
 
-def _flag(value):
-    return str(value).strip().lower() in _TRUE
-
-
-def _proxy_hops(value):
-    """TRUST_PROXY: a number of proxies in front of the app, or true for one."""
-    value = str(value).strip().lower()
-    if value.isdigit():
-        return int(value)
-    return 1 if value in _TRUE else 0
-
-
 def parse_origins(value):
     """Exact origins only: a wildcard with credentials would let any website act as the user."""
     origins = [origin.strip().rstrip("/") for origin in str(value).split(",") if origin.strip()]
@@ -50,76 +38,162 @@ class ConfigError(ValueError):
     """A setting has a value Easel cannot start with; the message names the setting."""
 
 
-def _number(environ, name, default, *, kind=int, minimum=None):
-    raw = environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = kind(raw.strip())
-    except ValueError:
-        raise ConfigError(f"{name} must be a {'whole ' if kind is int else ''}number, not {raw!r}") from None
-    if minimum is not None and value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, not {raw!r}")
-    return value
-
-
+_FALSE = {"0", "false", "no", "off"}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+RATELIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
+MIB = 1024 * 1024
+
+
+def flag(text):
+    """true/false, 1/0, yes/no, on/off: a typo such as "maybe" must not quietly turn a limit off."""
+    text = str(text).strip().lower()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise ValueError("must be true or false (or 1/0, yes/no, on/off)")
+
+
+def whole(minimum, maximum):
+    def parse(text):
+        text = str(text).strip()
+        if not re.fullmatch(r"-?\d{1,19}", text):
+            raise ValueError("must be a whole number")
+        value = int(text)
+        if not minimum <= value <= maximum:
+            raise ValueError(f"must be from {minimum:,} to {maximum:,}")
+        return value
+    return parse
+
+
+def decimal(minimum, maximum):
+    def parse(text):
+        try:
+            value = float(str(text).strip())
+        except ValueError:
+            raise ValueError("must be a number") from None
+        if not minimum <= value <= maximum:
+            raise ValueError(f"must be from {minimum} to {maximum}")
+        return value
+    return parse
+
+
+def proxy_hops(text):
+    """TRUST_PROXY: how many proxies stand in front of the app; true means one, false none."""
+    text = str(text).strip().lower()
+    return whole(0, 10)(text) if text.lstrip("-").isdigit() else int(flag(text))
+
+
+def log_level(text):
+    if str(text).strip().upper() not in LOG_LEVELS:
+        raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+    return str(text).strip().upper()
+
+
+def rate_limits(text):
+    """Flask-Limiter's notation, e.g. "300 per minute" or "20/second; 1000/hour"."""
+    from limits import parse_many
+    try:
+        parsed = parse_many(str(text))
+    except ValueError:
+        parsed = []
+    if not parsed:
+        raise ValueError('must be limits like "300 per minute" or "20/second; 1000/hour"')
+    return str(text)
+
+
+def storage_uri(text):
+    scheme = urlsplit(str(text)).scheme
+    if scheme not in RATELIMIT_SCHEMES or "://" not in str(text):
+        raise ValueError("must be memory:// or a Redis URL such as redis://localhost:6379/0")
+    return str(text)
+
+
+def hash_method(text):
+    from werkzeug.security import generate_password_hash
+    try:
+        generate_password_hash("probe", method=str(text))
+    except (ValueError, TypeError):
+        raise ValueError('must be a werkzeug hash method such as "scrypt" or "pbkdf2:sha256"') from None
+    return str(text)
+
+
+def _text(value):
+    return str(value)
+
+
+# name -> (parser of the environment's text, default). Every one runs at start, in settings().
+SETTINGS = {
+    "MAX_UPLOAD_MB": (whole(1, 4096), 100),
+    "MAX_IMAGE_PIXELS": (whole(1, 1_000_000_000), imaging.DEFAULT_MAX_PIXELS),
+    "SESSION_COOKIE_SECURE": (flag, False),
+    "SESSION_LIFETIME_DAYS": (whole(1, 366), 30),
+    "TRUST_PROXY": (proxy_hops, 0),
+    "RATELIMIT_ENABLED": (flag, True),
+    "RATELIMIT_STORAGE_URI": (storage_uri, "memory://"),
+    "RATELIMIT_DEFAULT": (rate_limits, "300 per minute"),
+    "PASSWORD_HASH_METHOD": (hash_method, "scrypt"),
+    "LOG_LEVEL": (log_level, "INFO"),
+    # Load the search, image and feed indexes in the background at start-up (seconds for 100,000
+    # works), so that the first search does not wait; /api/ready answers 503 until they are in.
+    "SEARCH_WARM": (flag, True),
+    # Seconds the feed's co-like and text model is kept before it is rebuilt in the background.
+    "FEED_MODEL_MAX_AGE": (whole(1, 86_400), 300),
+    # A featured config change is refused when a headline offline metric falls by more than
+    # this fraction of the live config's figure (unless forced with a reason).
+    "FEATURED_GATE_TOLERANCE": (decimal(0, 1), 0.05),
+    # Users whose last like the gate holds out (a seeded sample when there are more).
+    "FEATURED_GATE_USERS": (whole(1, 1_000_000), 2000),
+    "CORS_ORIGINS": (_text, DEFAULT_CORS_ORIGINS),
+}
+
+
+def _parsed(values):
+    parsed = {}
+    for name, (parse, default) in SETTINGS.items():
+        raw = values.get(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            parsed[name] = default
+            continue
+        try:
+            parsed[name] = parse(raw)
+        except ValueError as error:
+            raise ConfigError(f"{name} {error}, not {raw!r}") from None
+    return parsed
 
 
 def settings(values):
     """The app's settings from load_config()'s (or a test's) values: defaults resolved, each checked.
     Raises ConfigError naming the setting, so a bad deployment stops at start, not at first use."""
-    resolved = dict(values)
+    resolved = {**values, **_parsed(values)}
     data_dir = Path(values["DATA_DIR"])
     resolved["DATABASE"] = values.get("DATABASE") or str(data_dir / "easel.sqlite3")
     resolved["MEDIA_DIR"] = values.get("MEDIA_DIR") or str(data_dir / "media")
+    # Tests set the byte count directly; deployments give MAX_UPLOAD_MB.
+    resolved["MAX_CONTENT_LENGTH"] = values.get("MAX_CONTENT_LENGTH") or resolved["MAX_UPLOAD_MB"] * MIB
     try:
-        resolved["CORS_ORIGINS"] = parse_origins(values["CORS_ORIGINS"])
+        resolved["CORS_ORIGINS"] = parse_origins(resolved["CORS_ORIGINS"])
         resolved["PUBLIC_URL"] = parse_public_url(values.get("PUBLIC_URL"))
         resolved["SEARCH_RANKING"] = parse_ranking(values.get("SEARCH_RANKING"))
     except ConfigError:
         raise
     except ValueError as error:
         raise ConfigError(str(error)) from error
-    if str(values["LOG_LEVEL"]).upper() not in LOG_LEVELS:
-        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {values['LOG_LEVEL']!r}")
     resolved["SECRET_KEY"] = values.get("SECRET_KEY") or load_or_create_secret(values["DATA_DIR"])
     return resolved
 
 
 def load_config(environ=os.environ):
-    """Settings from the environment; README.md documents each one."""
-    data_dir = Path(environ.get("DATA_DIR", "data")).resolve()
+    """The environment's text for every setting; settings() parses and checks it. README.md
+    documents each one."""
     return {
-        "DATA_DIR": str(data_dir),
+        "DATA_DIR": str(Path(environ.get("DATA_DIR", "data")).resolve()),
         "DATABASE": environ.get("DATABASE") or None,  # default: DATA_DIR/easel.sqlite3
         "SECRET_KEY": environ.get("SECRET_KEY") or None,
-        "CORS_ORIGINS": environ.get("CORS_ORIGINS", DEFAULT_CORS_ORIGINS),
         # Where people open an artwork (the frontend); share links point there. Default: this server.
         "PUBLIC_URL": environ.get("PUBLIC_URL") or None,
         "MEDIA_DIR": environ.get("MEDIA_DIR") or None,  # default: DATA_DIR/media
-        "MAX_CONTENT_LENGTH": _number(environ, "MAX_UPLOAD_MB", 100, minimum=1) * 1024 * 1024,
-        "MAX_IMAGE_PIXELS": _number(environ, "MAX_IMAGE_PIXELS", imaging.DEFAULT_MAX_PIXELS, minimum=1),
-        "SESSION_COOKIE_SECURE": _flag(environ.get("SESSION_COOKIE_SECURE", "false")),
-        "SESSION_LIFETIME_DAYS": _number(environ, "SESSION_LIFETIME_DAYS", 30, minimum=1),
-        "TRUST_PROXY": _proxy_hops(environ.get("TRUST_PROXY", "0")),
-        "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED", "true")),
-        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_DEFAULT": environ.get("RATELIMIT_DEFAULT", "300 per minute"),
-        "PASSWORD_HASH_METHOD": environ.get("PASSWORD_HASH_METHOD", "scrypt"),
-        "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO").upper(),
         # JSON with any of search.ranking.RankingConfig's fields, e.g. {"engagement": 0.3}.
         "SEARCH_RANKING": environ.get("SEARCH_RANKING") or None,
-        # Load the search ranking index in the background at start-up (seconds for 100,000 works),
-        # so that the first search does not wait for it.
-        "SEARCH_WARM": _flag(environ.get("SEARCH_WARM", "true")),
-        # Seconds the feed's co-like and text model is kept before it is rebuilt in the background.
-        "FEED_MODEL_MAX_AGE": _number(environ, "FEED_MODEL_MAX_AGE", 300, minimum=1),
-        # A featured config change is refused when a headline offline metric falls by more than
-        # this fraction of the live config's figure (unless forced with a reason).
-        "FEATURED_GATE_TOLERANCE": _number(environ, "FEATURED_GATE_TOLERANCE", 0.05, kind=float, minimum=0),
-        # Users whose last like the gate holds out (a seeded sample when there are more).
-        "FEATURED_GATE_USERS": _number(environ, "FEATURED_GATE_USERS", 2000, minimum=1),
+        **{name: environ.get(name) for name in SETTINGS},
     }
 
 

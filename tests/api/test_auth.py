@@ -51,8 +51,8 @@ def test_cookie_is_secure_when_configured(make_app):
 
 def test_password_is_hashed_with_full_strength_scrypt_by_default(make_app, db):
     app = make_app(PASSWORD_HASH_METHOD="scrypt")  # the production default, as load_config() gives it
-    from api.config import load_config
-    assert load_config({})["PASSWORD_HASH_METHOD"] == "scrypt"
+    from api.config import load_config, settings
+    assert settings(load_config({}) | {"SECRET_KEY": "x"})["PASSWORD_HASH_METHOD"] == "scrypt"
     register(app.test_client())
     stored = db.execute("SELECT password_hash FROM artists").fetchone()[0]
     assert stored.startswith("scrypt:32768:8:1$")

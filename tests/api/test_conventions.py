@@ -1,6 +1,7 @@
 """Conventions every route shares: problem details, headers, request ids, logs, CORS, CLI."""
 
 import json
+from pathlib import Path
 import logging
 
 import pytest
@@ -202,3 +203,32 @@ def test_grant_role_command(app, client, db):
     assert missing.exit_code != 0 and "no account" in missing.output
     bad_role = app.test_cli_runner().invoke(args=["grant-role", "curie", "emperor"])
     assert bad_role.exit_code != 0
+
+
+@pytest.mark.parametrize("name, value", [
+    ("RATELIMIT_ENABLED", "maybe"), ("SEARCH_WARM", "yes please"), ("SESSION_COOKIE_SECURE", "2"),
+    ("MAX_UPLOAD_MB", "0"), ("MAX_UPLOAD_MB", "-5"), ("SESSION_LIFETIME_DAYS", "-1"),
+    ("SESSION_LIFETIME_DAYS", "100000"), ("RATELIMIT_DEFAULT", "lots per minute"),
+    ("RATELIMIT_STORAGE_URI", "mongo://x"), ("TRUST_PROXY", "many"), ("PASSWORD_HASH_METHOD", "md5"),
+    ("FEATURED_GATE_TOLERANCE", "1.5"), ("FEED_MODEL_MAX_AGE", "9" * 30), ("LOG_LEVEL", "LOUD"),
+])
+def test_a_bad_setting_stops_the_app_with_one_line_naming_it(tmp_path, name, value):
+    from api.config import ConfigError, load_config, settings
+
+    environ = {"DATA_DIR": str(tmp_path), name: value}
+    with pytest.raises(ConfigError) as raised:
+        settings(load_config(environ))
+    message = str(raised.value)
+    assert message.startswith(name) and repr(value) in message and "\n" not in message
+
+
+def test_app_py_reports_a_bad_setting_in_one_line_and_exits(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    answer = subprocess.run([sys.executable, "-c", "import app; app.app"], capture_output=True, text=True,
+                            env={**os.environ, "DATA_DIR": str(tmp_path), "RATELIMIT_ENABLED": "maybe"},
+                            cwd=str(Path(__file__).resolve().parents[2]))
+    assert answer.returncode != 0
+    assert answer.stderr.strip().splitlines()[-1].startswith("Easel cannot start: RATELIMIT_ENABLED")
