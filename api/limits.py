@@ -7,7 +7,6 @@ from flask_limiter.util import get_remote_address
 from api.parsing import json_body
 from api.problems import ApiError
 
-
 # Filters never need more; past it (say 100,000 repeated tags) a request is refused before any
 # parsing. gunicorn.conf.py lifts gunicorn's own 4 KiB request-line limit (to its 1 MiB) so that this one, a
 # problem document, is what a client meets.

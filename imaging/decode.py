@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import magic
 import numpy as np
-from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
+
 # Registered now, not on Pillow's lazy first use: Image.open(formats=["JPEG", "MPO"]) looks
 # "MPO" up before that plugin has been loaded (KeyError: 'MPO').
-from PIL import AvifImagePlugin, MpoImagePlugin  # noqa: F401
+from PIL import AvifImagePlugin, Image, ImageCms, ImageFile, MpoImagePlugin, UnidentifiedImageError  # noqa: F401
 
 try:  # HEIC/HEIF is accepted only where the plugin installs cleanly (see requirements.txt).
     import pillow_heif

@@ -1,8 +1,8 @@
 """Conventions every route shares: problem details, headers, request ids, logs, CORS, CLI."""
 
 import json
-from pathlib import Path
 import logging
+from pathlib import Path
 
 import pytest
 
