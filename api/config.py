@@ -6,6 +6,9 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from limits import parse_many
+from werkzeug.security import generate_password_hash
+
 import imaging
 from search.ranking import RankingConfig
 
@@ -90,7 +93,6 @@ def log_level(text):
 
 def rate_limits(text):
     """Flask-Limiter's notation, e.g. "300 per minute" or "20/second; 1000/hour"."""
-    from limits import parse_many
     try:
         parsed = parse_many(str(text))
     except ValueError:
@@ -108,7 +110,6 @@ def storage_uri(text):
 
 
 def hash_method(text):
-    from werkzeug.security import generate_password_hash
     try:
         generate_password_hash("probe", method=str(text))
     except (ValueError, TypeError):

@@ -8,8 +8,8 @@ from api.parsing import json_body
 from api.problems import ApiError
 
 # Filters never need more; past it (say 100,000 repeated tags) a request is refused before any
-# parsing. gunicorn.conf.py lifts gunicorn's own 4 KiB request-line limit (to its 1 MiB) so that this one, a
-# problem document, is what a client meets.
+# parsing. A server in front may refuse sooner with a 414 of its own: gunicorn's default request
+# line is 4 KiB (its limit_request_line setting).
 MAX_QUERY_BYTES = 65536
 
 

@@ -10,6 +10,7 @@ from flask import g, jsonify, request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from api.problems import ApiError, validation_error
+from store import is_rowid
 
 # --- Request parsing and list shape -------------------------------------------------------
 
@@ -49,7 +50,6 @@ def _parse_json_body():
 
 # Deeper than any body we take; a 100,000-deep body must cost a 400, not the stack.
 MAX_JSON_DEPTH = 32
-INT64 = (-(2 ** 63), 2 ** 63 - 1)
 
 
 def unstorable_values(data):
@@ -70,7 +70,7 @@ def unstorable_values(data):
             pending.extend(((*path, index), item) for index, item in enumerate(value))
         elif isinstance(value, str) and not _is_text(value):
             errors[field_path(path)] = "is not valid Unicode text (it has a lone surrogate)"
-        elif isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+        elif isinstance(value, int) and not isinstance(value, bool) and not is_rowid(value):
             errors[field_path(path)] = "is larger than a 64-bit integer"
     return errors
 

@@ -31,7 +31,7 @@ SNIFF_BYTES = 8192
 MAX_ASPECT_RATIO = 50
 # A JPEG cannot hold more than about 170 pixels a byte, even a flat, progressive, optimised one
 # (measured with libjpeg at 8000 x 6000). Far past that, the header claims pixels the file does
-# not have: a 633-byte file claiming 90 MP would be decoded as grey padding.
+# not have: a 632-byte file claiming 90 MP would be decoded as grey padding.
 MAX_JPEG_PIXELS_PER_BYTE = 2000
 
 # Sniffed MIME type -> (the only Pillow decoders allowed for it, extension for the stored original).

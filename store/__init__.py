@@ -35,8 +35,8 @@ ROWID_MAX = 2 ** 63 - 1
 
 
 def is_rowid(value) -> bool:
-    """Whether `value` can be an INTEGER PRIMARY KEY: SQLite refuses Python ints past 64 bits
-    (OverflowError), so such an id names no row rather than being an error."""
+    """Whether `value` fits SQLite's 64-bit INTEGER (and so can be a rowid): SQLite refuses Python
+    ints past that with OverflowError, so such an id names no row rather than being an error."""
     return isinstance(value, int) and not isinstance(value, bool) and -ROWID_MAX - 1 <= value <= ROWID_MAX
 
 def utc_now(offset: timedelta = timedelta(0)) -> str:
