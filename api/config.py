@@ -161,6 +161,17 @@ def _parsed(values):
     return parsed
 
 
+def rate_limit_store_warning(workers, environ):
+    """The warning to log when `workers` processes would each keep their own rate-limit counts
+    (the in-memory store), so that every limit lets `workers` times as many requests through."""
+    values = _parsed({name: environ.get(name) for name in ("RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI")})
+    if workers <= 1 or not values["RATELIMIT_ENABLED"] or not values["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        return None
+    return (f"RATE LIMITS ARE NOT SHARED: {workers} workers each count in their own memory, so every limit "
+            f"lets {workers} times as many requests through. Set RATELIMIT_STORAGE_URI=redis://host:6379/0 "
+            f"(see README, Rate limits).")
+
+
 def settings(values):
     """The app's settings from load_config()'s (or a test's) values: defaults resolved, each checked.
     Raises ConfigError naming the setting, so a bad deployment stops at start, not at first use."""

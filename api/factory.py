@@ -2,8 +2,6 @@
 
 import logging
 import secrets
-import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,13 +12,10 @@ from werkzeug.security import generate_password_hash
 
 import imaging
 import store
-from api import cli, config, db, logs
+from api import cli, config, db, logs, readiness
 from api.limits import build_limiter, refuse_long_query_strings
 from api.problems import register_error_handlers
 from api.routes import bp
-from recommend import activity
-from search import images
-from search.index import index_for
 
 log = logging.getLogger("easel")
 
@@ -58,8 +53,7 @@ def _open_storage(app):
     app.extensions["easel_connections"] = store.ConnectionPool(app.config["DATABASE"])
     imaging.set_pixel_budget(app.config["MAX_IMAGE_PIXELS"])
     if app.config["SEARCH_WARM"]:
-        threading.Thread(target=warm_search_index, args=(app.config["DATABASE"],), name="search-warm",
-                         daemon=True).start()
+        readiness.start_loading(app.config["DATABASE"], app.config["FEED_MODEL_MAX_AGE"])
 
 
 def _register_http(app):
@@ -76,18 +70,3 @@ def _register_http(app):
     register_error_handlers(app)
     app.teardown_appcontext(db.close_db)
 
-
-def warm_search_index(database):
-    """Load the process's search, image and recent-activity indexes (see SEARCH_WARM); a failure here
-    only costs the head start."""
-    conn = store.connect(database)
-    try:
-        conn.execute("BEGIN")
-        index_for(database).refresh(conn)
-        images.index_for(database).refresh(conn)
-        activity.activity_for(database).refresh(conn, time.time())
-        conn.execute("COMMIT")
-    except Exception:
-        log.exception("could not warm the search index")
-    finally:
-        conn.close()

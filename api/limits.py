@@ -1,11 +1,18 @@
 """Rate limits, declared beside their routes and attached to each app's own limiter."""
 
+import logging
+from urllib.parse import urlsplit, urlunsplit
+
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from api.db import get_db
 from api.parsing import json_body
 from api.problems import ApiError
+from store import accounts
+
+log = logging.getLogger("easel")
 
 # Filters never need more; past it (say 100,000 repeated tags) a request is refused before any
 # parsing. A server in front may refuse sooner with a 414 of its own: gunicorn's default request
@@ -31,28 +38,76 @@ def rate_limit(limit, key_func=None):
     return mark
 
 
+def unlimited(view):
+    """Exempt a route from every limit, the default ones included (health probes poll it)."""
+    view.rate_limit_exempt = True
+    return view
+
+
 def login_identifier():
+    """One password-check budget per account, whether it is named by username or by email; a name
+    that matches no account gets a budget of its own (so probing unknown names is limited too)."""
     try:
         data = json_body()
     except ApiError:
         data = {}  # the view itself answers the bad body; count it against the client
     name = data.get("username") or data.get("email")
-    return f"login:{name.strip().lower()}" if isinstance(name, str) else get_remote_address()
+    if not isinstance(name, str) or not name.strip() or not _encodable(name):
+        return get_remote_address()  # the view refuses such a name; the client's own limit counts it
+    found = accounts.find_credentials(get_db(), name.strip())
+    return f"login:account:{found['id']}" if found else f"login:name:{name.strip().lower()}"
+
+
+def _encodable(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which SQLite cannot take
+        return False
+    return True
 
 
 def build_limiter(app):
+    # A rate-limit store that stops answering must not turn every request into a 500: each process
+    # falls back to counting the default limits in its own memory (Flask-Limiter logs the switch, and
+    # checks the store again with a backoff), and any other store error lets the request through.
     limiter = Limiter(
         get_remote_address,
         app=app,
         strategy="moving-window",
         key_prefix="easel",
+        in_memory_fallback_enabled=True,
+        in_memory_fallback=[app.config["RATELIMIT_DEFAULT"]],
+        swallow_errors=True,
     )
+    _check_store(app, limiter)
     for endpoint, view in list(app.view_functions.items()):
         for limit, key_func in getattr(view, "rate_limits", []):
             view = limiter.limit(limit, key_func=key_func)(view)
+        if getattr(view, "rate_limit_exempt", False):
+            view = limiter.exempt(view)
         app.view_functions[endpoint] = view
     # The limits hold only a weak reference to their limiter, and a disabled limiter does not
     # register itself on the app, so keep it alive here.
     app.extensions["easel_limiter"] = limiter
     return limiter
+
+
+def _check_store(app, limiter):
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    if not app.config["RATELIMIT_ENABLED"] or uri.startswith("memory"):
+        return
+    try:
+        answered = limiter.storage.check()
+    except Exception:  # a store that fails to answer is reported like one that answers no
+        answered = False
+    if not answered:
+        log.error("RATE-LIMIT STORE UNREACHABLE at start (%s): each process counts only the default limits in "
+                  "its own memory until it answers", _without_password(uri))
+
+
+def _without_password(uri):
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
 

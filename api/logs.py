@@ -21,14 +21,16 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level):
-    logger = logging.getLogger("easel")
-    if not any(getattr(handler, "easel", False) for handler in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(JsonFormatter())
-        handler.easel = True
-        logger.addHandler(handler)
-    logger.setLevel(level)
-    logger.propagate = False
+    # Flask-Limiter reports its store going away and coming back on its own logger: log it alike.
+    for name in ("flask-limiter", "easel"):
+        logger = logging.getLogger(name)
+        if not any(getattr(handler, "easel", False) for handler in logger.handlers):
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(JsonFormatter())
+            handler.easel = True
+            logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
     return logger
 
 

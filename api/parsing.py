@@ -27,6 +27,11 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/
 
 def _parse_json_body():
     raw = request.get_data(cache=True)
+    limit = request.max_content_length
+    # A chunked body has no Content-Length to refuse up front; werkzeug stops reading at the limit
+    # and hands over what it read, which would otherwise look like broken JSON.
+    if request.content_length is None and limit is not None and len(raw) >= limit:
+        raise ApiError(413, f"The body is larger than the {limit:,}-byte limit.", title="Content Too Large")
     # Refused even when empty: a body-less toggle (like, follow) must not be triggerable by a form.
     if request.mimetype in FORM_TYPES:
         raise ApiError(415, "Send the body as JSON with Content-Type: application/json.")

@@ -131,6 +131,11 @@ def _rebuild(database, capacity):
         conn.close()
 
 
+def is_loaded(database) -> bool:
+    with _lock:
+        return str(database) in _models
+
+
 def forget(database):
     with _lock:
         _models.pop(str(database), None)

@@ -2,76 +2,15 @@
 
 import json
 import os
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+from tests.servers import BIN, COMMANDS, ROOT, Server
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """Starts `command` with PORT and DATA_DIR set, and waits until it answers."""
-
-    def __init__(self, command, data_dir):
-        self.port = free_port()
-        self.env = {**os.environ, "PORT": str(self.port), "DATA_DIR": str(data_dir), "HOST": "127.0.0.1"}
-        self.command = [part.replace("{port}", str(self.port)) for part in command]
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stderr.read().decode()[-2000:]}")
-            try:
-                self.call("GET", "/api/artists")
-                return self
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        raise RuntimeError("server did not answer within 30 s")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=15)
-        self.process.stderr.close()
-
-    def call(self, method, path, body=None, cookie=None):
-        """(status, headers, parsed JSON body) for one request."""
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method)
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        if cookie:
-            request.add_header("Cookie", cookie)
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.headers, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            with error:
-                return error.code, error.headers, json.loads(error.read())
-
-
-COMMANDS = {
-    "python app.py": [sys.executable, "app.py"],
-    "gunicorn app:app": [str(BIN / "gunicorn"), "--workers", "2", "--bind", "127.0.0.1:{port}", "app:app"],
-}
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -219,3 +158,27 @@ def search_follows_changes_in_every_worker(server, artwork, cookie):
     for _ in range(6):
         assert server.call("GET", "/api/search?q=atake")[2]["total"] == 1
         assert server.call("GET", "/api/search?q=ohashi+")[2]["total"] == 0
+
+
+def post_chunked(server, path, body, cookie):
+    """(status, parsed body) for a POST sent with Transfer-Encoding: chunked (no Content-Length)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        pieces = (body[i:i + 65536] for i in range(0, len(body), 65536))
+        conn.request("POST", path, body=pieces, encode_chunked=True,
+                     headers={"Content-Type": "application/json", "Cookie": cookie})
+        response = conn.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        conn.close()
+
+
+def test_a_chunked_json_body_over_the_limit_is_413_under_gunicorn(tmp_path):
+    with Server(COMMANDS["gunicorn app:app"], tmp_path / "data", env={"MAX_UPLOAD_MB": "1"}) as server:
+        cookie = server.register("chunky")
+        status, body = post_chunked(server, "/api/galleries", json.dumps({"name": "x" * 3_000_000}).encode(), cookie)
+        assert (status, body["status"]) == (413, 413) and "1,048,576-byte limit" in body["detail"]
+        status, body = post_chunked(server, "/api/galleries", json.dumps({"name": "Prints"}).encode(), cookie)
+        assert status == 201 and body["name"] == "Prints"

@@ -16,6 +16,7 @@ from api.routes import (  # noqa: E402, F401  (imported for the routes they regi
     featured,
     feed,
     galleries,
+    health,
     images,
     notifications,
     search,

@@ -330,3 +330,19 @@ def test_environment_variables_configure_the_app(monkeypatch, tmp_path):
     assert app.config["CORS_ORIGINS"] == ["https://easel.example"]
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["TRUST_PROXY"] == 2
+
+
+def test_a_username_and_its_email_share_one_login_budget(make_app):
+    """Behind a trusted proxy every attempt comes from a fresh client, so only the account's own
+    budget can stop them: 10 a minute in all, not 10 by username and 10 more by email."""
+    app = make_app(RATELIMIT_ENABLED=True, TRUST_PROXY=1)
+    client = app.test_client()
+    assert client.post("/api/auth/register", json=registration(username="grace", email="grace@example.com"),
+                       headers={"X-Forwarded-For": "192.0.2.1"}).status_code == 201
+    statuses = []
+    for attempt in range(20):
+        field = {"username": "Grace"} if attempt % 2 else {"email": "GRACE@example.com"}
+        response = client.post("/api/auth/login", json={**field, "password": "wrong"},
+                               headers={"X-Forwarded-For": f"203.0.113.{attempt}"})
+        statuses.append(response.status_code)
+    assert statuses == [401] * 10 + [429] * 10

@@ -232,3 +232,19 @@ def test_app_py_reports_a_bad_setting_in_one_line_and_exits(tmp_path):
                             cwd=str(Path(__file__).resolve().parents[2]))
     assert answer.returncode != 0
     assert answer.stderr.strip().splitlines()[-1].startswith("Easel cannot start: RATELIMIT_ENABLED")
+
+
+@pytest.mark.parametrize("path", ["/api/search/suggest?q=wa", "/api/artworks/{id}/similar",
+                                  "/api/artworks/{id}/copies"])
+@pytest.mark.parametrize("name", ["page", "per_page"])
+def test_short_lists_refuse_paging_parameters_by_name(artist, path, name):
+    """Suggestions, similar works and copies are short lists with a `limit` (or none): paging them
+    would be ignored, so asking for it is a 400 that names the parameter."""
+    from tests.conftest import upload_ok
+
+    client, _ = artist
+    work = upload_ok(client, title="Wave")
+    joiner = "&" if "?" in path else "?"
+    response = client.get(path.format(id=work["id"]) + f"{joiner}{name}=2")
+    body = assert_problem(response, 400)
+    assert name in body["errors"]

@@ -1,0 +1,23 @@
+"""gunicorn's settings for Easel; gunicorn reads ./gunicorn.conf.py by itself, so `gunicorn app:app`
+from the project folder uses them. Environment: HOST, PORT, WEB_CONCURRENCY (workers)."""
+
+import logging
+import os
+
+from api.config import rate_limit_store_warning
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104  (a server listens)
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# 0 lets request lines grow to gunicorn's hard ceiling of 1 MiB, so that a long query string meets
+# Easel's own 414 problem document (past 64 KiB) rather than gunicorn's HTML page at 4 KiB.
+limit_request_line = 0
+# Uploads can take a while on slow links; 120 s is enough for MAX_UPLOAD_MB at about 3 Mbit/s.
+timeout = 120
+
+
+def when_ready(server):
+    # Several workers with the in-memory store each count alone: a limit of 10 lets 10 x workers through.
+    warning = rate_limit_store_warning(server.cfg.workers, os.environ)
+    if warning:
+        logging.getLogger("easel").warning(warning)
+        server.log.warning(warning)
