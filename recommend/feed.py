@@ -108,7 +108,9 @@ def _servable(conn, user_id, entries, offset, limit):
                 rows.append({**row, "entry": entry})
                 if len(rows) == limit:
                     break
-    titles = ranking.artwork_titles(conn, {row["entry"]["because"] for row in rows if row["entry"]["because"]})
+    # A liked work that has since turned private is not named: the reason falls back to "a work".
+    titles = ranking.visible_artwork_titles(conn, {row["entry"]["because"] for row in rows if row["entry"]["because"]},
+                                            user_id)
     for row in rows:
         entry = row.pop("entry")
         row["score"] = entry["score"]

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from recommend import activity, lists
-from store import ranking
+from store import ranking, taxonomy
 
 DAY = 86400.0
 WINDOWS = {"24h": (timedelta(hours=24), 7), "7d": (timedelta(days=7), 28)}
@@ -35,11 +35,16 @@ def list_name(kind, window):
 
 
 def trending_items(conn, database, kind, window, *, now=None):
-    """The stored trending list of the current hour, computed first when nobody has yet."""
+    """The stored trending list of the current hour, computed first when nobody has yet. A tag that
+    only private works carry any longer is left out at once, not at the next hour's list."""
     now = now or datetime.now(UTC)
     hour = ranking.timestamp(now.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
-    return lists.stored_list(conn, database, list_name(kind, window), hour, 0,
-                             lambda: compute(conn, database, kind, window, now))
+    items = lists.stored_list(conn, database, list_name(kind, window), hour, 0,
+                              lambda: compute(conn, database, kind, window, now))
+    if kind == "tags":
+        public = taxonomy.tags_on_public_works(conn, [item["key"] for item in items])
+        items = [item for item in items if item["key"] in public]
+    return items
 
 
 def compute(conn, database, kind, window, now):

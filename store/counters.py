@@ -28,6 +28,9 @@ COUNTERS = {
         "tags", "usage_count", "SELECT count(*) FROM artwork_tags x WHERE x.tag_id = tags.id"),
     "categories.artwork_count": (
         "categories", "artwork_count", "SELECT count(*) FROM artworks x WHERE x.category_id = categories.id"),
+    "categories.public_artwork_count": (
+        "categories", "public_artwork_count",
+        "SELECT count(*) FROM artworks x WHERE x.category_id = categories.id AND x.availability_status <> 'private'"),
 }
 
 

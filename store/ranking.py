@@ -154,8 +154,9 @@ def docs_of_artworks(conn, artwork_ids, *, public_only=False):
 
 
 def doc_tag_pairs(conn):
-    """(doc ids, tag names): one entry per tag on each work, as two parallel sequences."""
+    """(doc ids, tag names): one entry per tag on each public work, as two parallel sequences."""
     rows = conn.execute("""SELECT d.doc_id, t.name FROM artwork_tags at JOIN tags t ON t.id = at.tag_id
+                           JOIN artworks a ON a.id = at.artwork_id AND a.availability_status <> 'private'
                            JOIN search_documents d ON d.artwork_id = at.artwork_id""").fetchall()
     return np.asarray([row[0] for row in rows], np.int64), [row[1] for row in rows]
 
@@ -219,11 +220,14 @@ def recent_docs_by_artists(conn, artist_ids, since, limit):
             ORDER BY a.created_at DESC LIMIT ?""", (*artist_ids, since, limit)).fetchall()
 
 
-def artwork_titles(conn, artwork_ids):
+def visible_artwork_titles(conn, artwork_ids, viewer_id):
+    """{id: title} of those works the viewer may see: public ones and the viewer's own."""
     if not artwork_ids:
         return {}
     marks = ", ".join("?" * len(artwork_ids))
-    return dict(conn.execute(f"SELECT id, title FROM artworks WHERE id IN ({marks})", list(artwork_ids)).fetchall())
+    return dict(conn.execute(
+        f"SELECT id, title FROM artworks WHERE id IN ({marks}) "
+        f"AND (availability_status <> 'private' OR artist_id = ?)", [*artwork_ids, viewer_id]).fetchall())
 
 
 # --- Simulation -----------------------------------------------------------------------------------

@@ -86,6 +86,8 @@ CREATE TABLE categories (
     -- A category with children cannot be deleted until they are moved or deleted.
     parent_id           INTEGER REFERENCES categories (id) ON DELETE RESTRICT,
     artwork_count       INTEGER NOT NULL DEFAULT 0 CHECK (artwork_count >= 0),
+    -- What GET /api/categories shows: a count with private works in it would reveal them.
+    public_artwork_count INTEGER NOT NULL DEFAULT 0 CHECK (public_artwork_count >= 0),
     created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     -- 'category' (discipline, genre) or 'medium' (material); artworks name their medium as text.
     kind                TEXT NOT NULL DEFAULT 'category' CHECK (kind IN ('category', 'medium')),
@@ -393,6 +395,25 @@ CREATE TRIGGER artworks_count_recategorise AFTER UPDATE OF category_id ON artwor
 WHEN OLD.category_id IS NOT NEW.category_id BEGIN
     UPDATE categories SET artwork_count = artwork_count - 1 WHERE id = OLD.category_id;
     UPDATE categories SET artwork_count = artwork_count + 1 WHERE id = NEW.category_id;
+END;
+
+CREATE TRIGGER artworks_public_count_insert AFTER INSERT ON artworks
+WHEN NEW.availability_status <> 'private' BEGIN
+    UPDATE categories SET public_artwork_count = public_artwork_count + 1 WHERE id = NEW.category_id;
+END;
+
+CREATE TRIGGER artworks_public_count_delete AFTER DELETE ON artworks
+WHEN OLD.availability_status <> 'private' BEGIN
+    UPDATE categories SET public_artwork_count = public_artwork_count - 1 WHERE id = OLD.category_id;
+END;
+
+CREATE TRIGGER artworks_public_count_change AFTER UPDATE OF category_id, availability_status ON artworks
+WHEN OLD.category_id IS NOT NEW.category_id
+  OR (OLD.availability_status = 'private') <> (NEW.availability_status = 'private') BEGIN
+    UPDATE categories SET public_artwork_count = public_artwork_count - 1
+    WHERE id = OLD.category_id AND OLD.availability_status <> 'private';
+    UPDATE categories SET public_artwork_count = public_artwork_count + 1
+    WHERE id = NEW.category_id AND NEW.availability_status <> 'private';
 END;
 
 CREATE TRIGGER artwork_tags_count_insert AFTER INSERT ON artwork_tags BEGIN

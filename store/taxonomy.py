@@ -19,15 +19,17 @@ class CategoryNameTaken(ValueError):
 def category_tree(conn, kind=None):
     """Root categories with nested `children`, each with its usage counts; ordered by name.
 
-    artwork_count counts works filed directly under a category; total_artwork_count adds
-    its descendants. A medium's count is of works whose medium text names it.
+    artwork_count counts public works filed directly under a category; total_artwork_count adds
+    its descendants. A medium's count is of public works whose medium text names it. Private works
+    are never counted: the counts are shown to everybody.
     """
     rows = [dict(row) for row in conn.execute(
         """
         SELECT c.id, c.name, c.description, c.kind, c.parent_id, c.created_at,
                CASE c.kind WHEN 'medium'
-                    THEN (SELECT count(*) FROM artworks a WHERE a.medium = c.name COLLATE NOCASE)
-                    ELSE c.artwork_count END AS artwork_count
+                    THEN (SELECT count(*) FROM artworks a WHERE a.medium = c.name COLLATE NOCASE
+                          AND a.availability_status <> 'private')
+                    ELSE c.public_artwork_count END AS artwork_count
         FROM categories c
         WHERE :kind IS NULL OR c.kind = :kind
         ORDER BY c.name COLLATE NOCASE
@@ -50,8 +52,8 @@ def _add_totals(node):
 def get_category(conn, category_id):
     if not is_rowid(category_id):
         return None  # no row has an id past SQLite's 64-bit range
-    row = conn.execute("SELECT id, name, description, kind, parent_id, artwork_count, created_at "
-                       "FROM categories WHERE id = ?", (category_id,)).fetchone()
+    row = conn.execute("SELECT id, name, description, kind, parent_id, public_artwork_count AS artwork_count, "
+                       "created_at FROM categories WHERE id = ?", (category_id,)).fetchone()
     return dict(row) if row else None
 
 
@@ -110,6 +112,17 @@ def set_tags(conn, artwork_id, names, source="artist"):
 
 def drop_unused_tags(conn, tag_ids):
     conn.executemany("DELETE FROM tags WHERE id = ? AND usage_count = 0", [(tag_id,) for tag_id in tag_ids])
+
+
+def tags_on_public_works(conn, names):
+    """The subset of tag `names` that at least one public work carries now."""
+    if not names:
+        return set()
+    marks = ", ".join("?" * len(names))
+    return {row[0] for row in conn.execute(
+        f"""SELECT DISTINCT t.name FROM tags t JOIN artwork_tags at ON at.tag_id = t.id
+            JOIN artworks a ON a.id = at.artwork_id AND a.availability_status <> 'private'
+            WHERE t.name IN ({marks})""", list(names))}
 
 
 def tags_of(conn, artwork_ids):

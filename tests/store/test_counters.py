@@ -43,6 +43,7 @@ def test_every_counter_is_checked_and_fixed(db, populated):
         "galleries.artwork_count": ("galleries", populated["gallery"], 1),
         "tags.usage_count": ("tags", db.execute("SELECT id FROM tags WHERE name = 'sea'").fetchone()[0], 1),
         "categories.artwork_count": ("categories", 12, 1),
+        "categories.public_artwork_count": ("categories", 12, 1),
     }
     assert set(targets) == set(counters.COUNTERS)
     for name, (table, row_id, _) in targets.items():
@@ -75,3 +76,24 @@ def test_soft_deleted_comments_do_not_count(db, populated, signed_in):
     client.delete(f"/api/comments/{root['id']}")
     assert db.execute("SELECT comment_count FROM artworks WHERE id = ?", (artwork_id,)).fetchone()[0] == 2
     assert counters.check(db, ["artworks.comment_count"]) == {"artworks.comment_count": []}
+
+
+def test_public_category_counts_follow_privacy_moves_and_deletes(db, signed_in):
+    _, artist = signed_in()
+    public = add_artwork(db, artist["id"], category_id=12)
+    hidden = add_artwork(db, artist["id"], category_id=12, availability_status="private")
+
+    def count(category_id):
+        return db.execute("SELECT artwork_count, public_artwork_count FROM categories WHERE id = ?",
+                          (category_id,)).fetchone()
+
+    assert tuple(count(12)) == (2, 1)
+    db.execute("UPDATE artworks SET availability_status = 'available' WHERE id = ?", (hidden,))
+    assert tuple(count(12)) == (2, 2)
+    db.execute("UPDATE artworks SET availability_status = 'sold' WHERE id = ?", (hidden,))  # public to public
+    assert tuple(count(12)) == (2, 2)
+    db.execute("UPDATE artworks SET category_id = 13, availability_status = 'private' WHERE id = ?", (public,))
+    assert (tuple(count(12)), tuple(count(13))) == ((1, 1), (1, 0))
+    db.execute("DELETE FROM artworks WHERE id = ?", (hidden,))
+    assert tuple(count(12)) == (0, 0)
+    assert counters.check(db)["categories.public_artwork_count"] == []
