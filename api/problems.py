@@ -1,6 +1,5 @@
 """Problem details (RFC 9457): every 4xx and 5xx answer is one of these documents."""
 
-import errno
 import json
 import logging
 import sqlite3
@@ -8,6 +7,8 @@ from http import HTTPStatus
 
 from flask import current_app, g
 from werkzeug.exceptions import HTTPException
+
+from store.media import DISK_FULL
 
 log = logging.getLogger("easel")
 
@@ -81,7 +82,6 @@ def register_error_handlers(app):
 
 
 
-_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def fault_of(error):
@@ -97,7 +97,7 @@ def fault_of(error):
             return 503, "The database cannot be reached just now; nothing was changed.", 30
         return None, None, None
     if isinstance(error, OSError):
-        if error.errno in _FULL:
+        if error.errno in DISK_FULL:
             return 507, "The server has no room left to store this; nothing was changed.", None
         return 503, "Media storage failed; nothing was changed. Try again later.", 30
     return None, None, None

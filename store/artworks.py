@@ -2,6 +2,7 @@
 
 import functools
 import json
+import logging
 import re
 import sqlite3
 from datetime import timedelta
@@ -13,7 +14,9 @@ import imaging
 from imaging import derivatives, fingerprint
 from imaging.pipeline import Processed
 from store import after_rollback, new_id, taxonomy, transaction, utc_now
-from store.media import MediaStore
+from store.media import DISK_FULL, MediaStore
+
+log = logging.getLogger("easel")
 
 AVAILABILITY = ("available", "sold", "exhibition", "private")
 # Columns a create or an update may write; the tuple doubles as the allow-list for building SQL.
@@ -325,15 +328,24 @@ def rendition_name(size, fmt, mark=None):
 
 
 def ensure_rendition(conn, media, artwork, size, fmt, mark=None, max_pixels=imaging.DEFAULT_MAX_PIXELS):
-    """The relative path of a rendition, rendering and keeping it on first request."""
+    """(relative path, None) of a rendition, rendering and keeping it on first request; (None, bytes)
+    when there is no room to keep it (it is served all the same); (None, None) if the work went meanwhile."""
     path = media.rendition(artwork["image_sha256"], rendition_name(size, fmt, mark))
-    if not media.exists(path):
-        data = imaging.render(media.read(artwork["image_path"]), size, fmt, mark=mark, max_pixels=max_pixels)
+    if media.exists(path):
+        return path, None
+    data = imaging.render(media.read(artwork["image_path"]), size, fmt, mark=mark, max_pixels=max_pixels)
+    try:
         media.write(path, data)
-        if not image_in_use(conn, artwork["image_sha256"]):
-            media.remove_image(artwork["image_sha256"], artwork["image_path"])
-            return None  # deleted while we rendered: leave no file behind
-    return path
+    except OSError as error:
+        if error.errno not in DISK_FULL:
+            raise
+        log.warning("no room to keep a rendition; serving it without keeping it", extra={"fields": {
+            "artwork_id": artwork["id"], "rendition": rendition_name(size, fmt, mark)}})
+        return None, data
+    if not image_in_use(conn, artwork["image_sha256"]):
+        media.remove_image(artwork["image_sha256"], artwork["image_path"])
+        return None, None  # deleted while we rendered: leave no file behind
+    return path, None
 
 
 # --- Caching -------------------------------------------------------------------------------

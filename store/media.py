@@ -8,11 +8,15 @@ Identical uploads share one original and one set of renditions. Files are writte
 path relative to the media root, so the folder can move.
 """
 
+import errno
 import os
 import re
 import secrets
 import shutil
 from pathlib import Path
+
+# The errors of a write that found no room: the disk, or the user's quota.
+DISK_FULL = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _NAME = re.compile(r"^[a-z0-9-]{1,40}\.[a-z0-9]{1,5}$")

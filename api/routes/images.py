@@ -1,6 +1,9 @@
 """Artwork images: the original's renditions and thumbnails, negotiated by format, watermarked
 where the artist asks, cached by ETag, and counted as image views."""
 
+import io
+import logging
+import sqlite3
 from typing import Annotated, Literal
 
 from flask import request, send_file
@@ -12,11 +15,13 @@ from api.auth import current_user_id
 from api.db import get_db, max_pixels, media, viewer_key
 from api.limits import rate_limit
 from api.parsing import Choice, Flag, Query
-from api.problems import ApiError
+from api.problems import ApiError, fault_of
 from api.routes import bp
 from api.routing import operation
 from imaging import derivatives
 from store import artworks, profiles
+
+log = logging.getLogger("easel")
 
 _FORMAT_ALIASES = {"jpg": "jpeg", "jpeg": "jpeg", "webp": "webp", "png": "png"}
 IMAGE_TYPES = {"image/webp": "WebP", "image/jpeg": "JPEG", "image/png": "PNG"}
@@ -77,19 +82,31 @@ def _serve_rendition(artwork_id, query, *, count_image_view=False):
         raise ApiError(404, "This artwork has no image.")
     fmt = _image_format(query.format)
     mark, per_viewer = _watermark_for(artwork, viewer_id, query.watermark)
-    path = artworks.ensure_rendition(get_db(), media(), artwork, query.size, fmt, mark, max_pixels=max_pixels())
-    if path is None:
+    path, unkept = artworks.ensure_rendition(get_db(), media(), artwork, query.size, fmt, mark,
+                                             max_pixels=max_pixels())
+    if path is None and unkept is None:
         raise ApiError(404, "No artwork has that id.")
-    response = send_file(media().absolute(path), mimetype=derivatives.FORMATS[fmt], conditional=True,
-                         etag=artworks.rendition_etag(artwork, query.size, fmt, mark))
+    response = send_file(media().absolute(path) if path else io.BytesIO(unkept), mimetype=derivatives.FORMATS[fmt],
+                         conditional=True, etag=artworks.rendition_etag(artwork, query.size, fmt, mark))
     public = artwork["availability_status"] != "private" and not per_viewer
     response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-cache"
     response.vary.add("Accept")
     if per_viewer:
         response.vary.add("Cookie")
     if count_image_view and viewer_id != artwork["artist_id"] and _whole_image_sent(response):
-        artworks.record_view(get_db(), artwork_id, viewer_key(viewer_id), kind="image", window=None)
+        _count_view(artwork_id, viewer_id)
     return response
+
+
+def _count_view(artwork_id, viewer_id):
+    # A view that cannot be counted (the database locked or full) must not cost the viewer the image.
+    try:
+        artworks.record_view(get_db(), artwork_id, viewer_key(viewer_id), kind="image", window=None)
+    except sqlite3.OperationalError as error:
+        if fault_of(error)[0] is None:
+            raise
+        log.warning("an image view was not counted", extra={"fields": {"artwork_id": artwork_id,
+                                                                        "error": str(error)}})
 
 
 def _whole_image_sent(response):
