@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export PORT
 
-.PHONY: run test bench lint venv venv-dev clean
+.PHONY: run test fuzz bench lint venv venv-dev clean
 
 $(BIN)/.runtime: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Easel needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -26,6 +26,10 @@ run: venv
 
 test: venv-dev
 	$(BIN)/python -m pytest
+
+# Schemathesis with 100 examples per operation (make test runs 25): FUZZ_ARGS passes more options.
+fuzz: venv-dev
+	$(BIN)/python -m tests.fuzz_api --examples 100 $(FUZZ_ARGS)
 
 bench: venv-dev
 	$(BIN)/python -m bench

@@ -192,6 +192,10 @@ def _request_body(spec, refs):
 
 def _responses(spec, refs, has_path):
     responses = {str(spec.status): _success(spec, spec.response, refs)}
+    if spec.links:
+        responses[str(spec.status)]["links"] = {
+            "".join(word.capitalize() for word in target.split("_")): {"operationId": target, "parameters": values}
+            for target, values in spec.links.items()}
     for status, value in spec.extra_responses.items():
         responses[str(status)] = (_success(spec, value, refs) if isinstance(value, type)
                                   else {"description": value})

@@ -37,6 +37,8 @@ class Operation:
     errors: tuple[int, ...] = ()
     roles: tuple[str, ...] = ()
     extra_responses: dict[int, Any] = field(default_factory=dict)
+    # OpenAPI links from the success answer: {target operationId: {its parameter: runtime expression}}.
+    links: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def tag(self) -> str:
@@ -53,7 +55,8 @@ OPERATIONS: list[Operation] = []
 def operation(bp: Blueprint, method: str, rule: str, *, access: Access = "public", query: type[Query] = NoQuery,
               body: type | None = None, form: type | None = None, response: Any = None, status: int = 200,
               content: dict[str, str] | None = None, errors: tuple[int, ...] = (), roles: tuple[str, ...] = (),
-              body_choices: tuple[type, ...] = (), extra_responses: dict[int, Any] | None = None):
+              body_choices: tuple[type, ...] = (), extra_responses: dict[int, Any] | None = None,
+              links: dict[str, dict[str, str]] | None = None):
     """Register `view` on `bp` for `method rule`.
 
     access: public (nobody signed in needed), optional (answers differ once signed in), user
@@ -62,11 +65,13 @@ def operation(bp: Blueprint, method: str, rule: str, *, access: Access = "public
     model is declared). errors: the problem statuses it may answer beyond the ones every route
     of its kind can (400, 429, 500; 401 and 403 from access; 404 with a path value).
     roles: the roles a signed-in caller needs, where the handler checks them itself.
+    links: what the success answer leads to (OpenAPI links), e.g. {"get_gallery": {"gallery_id":
+    "$response.body#/id"}}: clients and the stateful fuzzer follow them.
     """
     def register(view):
         spec = Operation(method, rule, view.__name__, view, access, query, body, form, body_choices, response, status,
                          content, errors, roles or (auth.STAFF if access == "curator" else ()),
-                         extra_responses or {})
+                         extra_responses or {}, links or {})
 
         @functools.wraps(view)
         def handle(**path):

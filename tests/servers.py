@@ -97,6 +97,15 @@ class Server:
             with error:
                 return error.code, error.headers, json.loads(error.read())
 
+    def upload(self, cookie, content, **fields):
+        """POST /api/artworks/upload of one image; returns the artwork."""
+        body, content_type = multipart({key: str(value) for key, value in fields.items()},
+                                       [("image_file", "work.jpg", content)])
+        request = urllib.request.Request(self.base + "/api/artworks/upload", data=body, method="POST",
+                                         headers={"Content-Type": content_type, "Cookie": cookie})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
     def register(self, username, **fields):
         """Registers an account; returns its cookie ("name=value")."""
         status, headers, body = self.call("POST", "/api/auth/register", {
@@ -104,6 +113,18 @@ class Server:
             "artist_name": username.title(), **fields})
         assert status == 201, body
         return headers["Set-Cookie"].split(";")[0]
+
+
+def multipart(fields, files):
+    """(body, content type) for form fields and (field, filename, bytes) files."""
+    boundary = "easel-e2e-boundary"
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, filename, content in files:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 class Redis:

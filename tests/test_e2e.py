@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from tests.servers import BIN, COMMANDS, ROOT, Server
+from tests.servers import BIN, COMMANDS, ROOT, Server, multipart
 
 pytestmark = pytest.mark.e2e
 
@@ -54,18 +54,6 @@ def test_flask_cli_finds_the_app(tmp_path):
                             text=True, env={**os.environ, "DATA_DIR": str(tmp_path / "data")}, timeout=60)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "easel.sqlite3").exists()
-
-
-def multipart(fields, files):
-    """(body, content type) for form fields and (field, filename, bytes) files."""
-    boundary = "easel-e2e-boundary"
-    parts = []
-    for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    for name, filename, content in files:
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def test_upload_serve_and_delete_an_image_over_http(tmp_path):

@@ -163,7 +163,9 @@ def _none_stored(files, results):
 
 
 @operation(bp, "POST", "/artworks/upload", access="user", form=UploadFields, response=UploadAnswer, status=201,
-           errors=(413, 415, 422), extra_responses={207: Batch})
+           errors=(413, 415, 422), extra_responses={207: Batch},
+           links={target: {"artwork_id": "$response.body#/id"} for target in (
+               "get_artwork", "update_artwork", "delete_artwork", "comment_on_artwork", "artwork_comments")})
 @rate_limit("30 per minute")
 def upload_artworks(query):
     files = _upload_files()

@@ -102,7 +102,8 @@ def _commissioned_artist(artist_id, client_id):
 
 
 @operation(bp, "POST", "/commissions", access="user", body=CommissionCreate, response=CommissionDetail, status=201,
-           errors=(409,))
+           errors=(409,), links={target: {"commission_id": "$response.body#/id"}
+                                 for target in ("get_commission", "update_commission")})
 @rate_limit("20 per minute")
 def create_commission(query, body):
     user_id = require_user()

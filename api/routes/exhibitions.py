@@ -183,7 +183,8 @@ def _check_exhibition(form):
 
 
 @operation(bp, "POST", "/exhibitions", access="user", query=Paged, body=ExhibitionCreate, response=ExhibitionDetail,
-           status=201)
+           status=201, links={target: {"exhibition_id": "$response.body#/id"}
+                              for target in ("get_exhibition", "submit_to_exhibition", "list_submissions")})
 @rate_limit("20 per minute")
 def create_exhibition(query, body):
     user_id = require_user()
@@ -240,7 +241,9 @@ def _screen(exhibition, works):
 
 
 @operation(bp, "POST", "/exhibitions/<exhibition_id>/submit", access="user", body=SubmissionCreate,
-           response=Submission, status=201, errors=(409,))
+           response=Submission, status=201, errors=(409,),
+           links={target: {"exhibition_id": "$request.path.exhibition_id", "submission_id": "$response.body#/id"}
+                  for target in ("get_submission", "update_submission", "withdraw_submission")})
 @rate_limit("20 per minute")
 def submit_to_exhibition(exhibition_id, query, body):
     user_id = require_user()

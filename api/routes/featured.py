@@ -227,7 +227,7 @@ def featured_config_history(query):
 
 
 @operation(bp, "POST", "/featured/config/rollback", access="curator", body=FeaturedRollback,
-           response=ConfigVersion, status=201, errors=(409,))
+           response=ConfigVersion, status=201, errors=(404, 409))
 @rate_limit("10 per minute")
 def rollback_featured_config(query, body):
     """Save an earlier version's config again, as a new version (history is never rewritten)."""

@@ -119,7 +119,8 @@ def _gallery_change_refused(error):
 
 
 
-@operation(bp, "GET", "/galleries", access="optional", query=GalleriesQuery, response=page_of(Gallery))
+@operation(bp, "GET", "/galleries", access="optional", query=GalleriesQuery, response=page_of(Gallery),
+           errors=(401, 404))
 def list_galleries(query):
     viewer_id = current_user_id()
     artist_id = query.artist_id or viewer_id
@@ -132,7 +133,8 @@ def list_galleries(query):
 
 
 @operation(bp, "POST", "/galleries", access="user", query=Paged, body=GalleryCreate, response=GalleryDetail,
-           status=201)
+           status=201, links={target: {"gallery_id": "$response.body#/id"} for target in (
+               "get_gallery", "update_gallery", "delete_gallery", "add_to_gallery")})
 @rate_limit("30 per minute")
 def create_gallery(query, body):
     user_id = require_user()
@@ -176,7 +178,9 @@ def delete_gallery(gallery_id, query):
 
 
 @operation(bp, "POST", "/galleries/<gallery_id>/artworks", access="user", query=Paged, body=GalleryPlacement,
-           response=Added, status=201, errors=(409,))
+           response=Added, status=201, errors=(409,),
+           links={target: {"gallery_id": "$request.path.gallery_id", "artwork_id": "$request.body#/artwork_id"}
+                  for target in ("move_in_gallery", "remove_from_gallery")})
 def add_to_gallery(gallery_id, query, body):
     gallery = _own_gallery(gallery_id)
     _showable_artwork(body.artwork_id, gallery["artist_id"], "artwork_id")

@@ -186,7 +186,8 @@ def artwork_likes(artwork_id, query):
 
 
 @operation(bp, "POST", "/artworks/<artwork_id>/comment", access="user", body=CommentCreate, response=Comment,
-           status=201)
+           status=201, links={"delete_comment": {"comment_id": "$response.body#/id"},
+                              "artwork_comments": {"artwork_id": "$request.path.artwork_id"}})
 @rate_limit("30 per minute")
 def comment_on_artwork(artwork_id, query, body):
     user_id, artwork = _signed_in_artwork(artwork_id)

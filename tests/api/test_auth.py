@@ -1,10 +1,6 @@
 """Registration, login, logout, the current user, password changes and rate limits."""
 
 import os
-import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 
@@ -283,38 +279,6 @@ def test_forwarded_addresses_are_ignored_unless_the_proxy_is_trusted(make_app):
         client.post("/api/auth/register", json=registration(), headers={"X-Forwarded-For": f"198.51.100.{attempt}"})
     response = client.post("/api/auth/register", json=registration(), headers={"X-Forwarded-For": "198.51.100.77"})
     assert_problem(response, 429)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def redis_uri(tmp_path):
-    server = shutil.which("redis-server")
-    if not server:
-        pytest.skip("redis-server is not installed")
-    port = _free_port()
-    process = subprocess.Popen([server, "--port", str(port), "--save", "", "--appendonly", "no",
-                                "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
-
-
-def test_redis_storage_shares_limits_between_processes(make_app, redis_uri):
-    """Two apps stand for two worker processes: together they get 5 registrations, not 10."""
-    workers = [make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_uri).test_client() for _ in range(2)]
-    statuses = [workers[n % 2].post("/api/auth/register", json=registration()).status_code for n in range(6)]
-    assert statuses == [201] * 5 + [429]
 
 
 def test_environment_variables_configure_the_app(monkeypatch, tmp_path):

@@ -39,6 +39,20 @@ def test_every_api_route_is_documented_and_every_documented_operation_exists(app
     assert len(routes) > 60
 
 
+def test_links_lead_from_each_created_resource_to_operations_that_take_its_id(document):
+    operations = {op["operationId"]: op for item in document["paths"].values() for op in item.values()}
+    sources = set()
+    for op in operations.values():
+        for answer in op["responses"].values():
+            for link in answer.get("links", {}).values():
+                target = operations[link["operationId"]]
+                taken = {parameter["name"] for parameter in target["parameters"] if parameter["in"] == "path"}
+                assert set(link["parameters"]) == taken, (op["operationId"], link)
+                sources.add(op["operationId"])
+    assert {"upload_artworks", "create_gallery", "add_to_gallery", "comment_on_artwork", "create_commission",
+            "create_exhibition", "submit_to_exhibition"} <= sources
+
+
 def test_the_document_is_valid_openapi_3_1(document):
     assert document["openapi"].startswith("3.1")
     validate(document)   # raises on any violation of the 3.1 specification

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from api.config import rate_limit_store_warning
-from tests.conftest import assert_problem
+from tests.conftest import assert_problem, registration
 from tests.servers import COMMANDS, Redis, Server
 
 
@@ -43,9 +43,13 @@ def limited_app(make_app, tmp_path, uri, name="app"):
 
 
 def test_two_processes_share_their_counts_through_redis(make_app, tmp_path, redis):
-    first = limited_app(make_app, tmp_path, redis.url, "one").test_client()
-    second = limited_app(make_app, tmp_path, redis.url, "two").test_client()
-    statuses = [client.get("/api/artists").status_code for client in (first, second, first, second)]
+    """Two apps stand for two worker processes: together they get 5 registrations, not 10, and
+    3 default-limited requests, not 6."""
+    workers = [make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis.url, RATELIMIT_DEFAULT="3 per minute",
+                        DATA_DIR=str(tmp_path / "shared")).test_client() for _ in range(2)]
+    statuses = [workers[n % 2].post("/api/auth/register", json=registration()).status_code for n in range(6)]
+    assert statuses == [201] * 5 + [429]
+    statuses = [workers[n % 2].get("/api/artists").status_code for n in range(4)]
     assert statuses == [200, 200, 200, 429]
 
 
