@@ -1,5 +1,9 @@
 """gunicorn's settings for Easel; gunicorn reads ./gunicorn.conf.py by itself, so `gunicorn app:app`
-from the project folder uses them. Environment: HOST, PORT, WEB_CONCURRENCY (workers)."""
+from the project folder uses them. Environment: HOST, PORT, WEB_CONCURRENCY (workers).
+
+With more than one worker, point the workers at one rate-limit store, or each counts on its own:
+    RATELIMIT_STORAGE_URI=redis://localhost:6379/0 gunicorn app:app
+(see README, "Rate limits and Redis"; without it the master logs a warning at start)."""
 
 import logging
 import os

@@ -22,8 +22,8 @@ _lock = threading.Lock()
 
 
 def indexes_loaded(database) -> bool:
-    return (index_for(database).generation is not None and images.index_for(database).seq is not None
-            and activity.activity_for(database).last_id is not None and model.is_loaded(database))
+    return (index_for(database).loaded and images.index_for(database).loaded
+            and activity.activity_for(database).loaded and model.is_loaded(database))
 
 
 def start_loading(database, feed_model_max_age):

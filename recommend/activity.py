@@ -35,6 +35,11 @@ class RecentActivity:
         self.kinds = np.zeros(0, np.int8)
         self.times = np.zeros(0)
 
+    @property
+    def loaded(self) -> bool:
+        """Whether a first refresh has read the recent events in."""
+        return self.last_id is not None
+
     def refresh(self, conn, now):
         """Apply the events written since the last refresh (call inside a read transaction)."""
         store.require_read_snapshot(conn)

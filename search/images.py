@@ -53,6 +53,11 @@ class ImageIndex:
         self.seq = None
         self._reset(0)
 
+    @property
+    def loaded(self) -> bool:
+        """Whether a first refresh has read the database in."""
+        return self.seq is not None
+
     # --- Keeping up with the database -----------------------------------------------------------
 
     def refresh(self, conn):

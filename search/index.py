@@ -147,6 +147,11 @@ class SearchIndex:
         self.seq = 0
         self._reset(capacity=0)
 
+    @property
+    def loaded(self) -> bool:
+        """Whether a first refresh has read the database in."""
+        return self.generation is not None
+
     # --- Keeping up with the database -----------------------------------------------------------
 
     def refresh(self, conn):

@@ -163,10 +163,13 @@ def post_chunked(server, path, body, cookie):
         conn.close()
 
 
-def test_a_chunked_json_body_over_the_limit_is_413_under_gunicorn(tmp_path):
+def test_gunicorn_answers_oversized_bodies_and_query_strings_with_problem_documents(tmp_path):
     with Server(COMMANDS["gunicorn app:app"], tmp_path / "data", env={"MAX_UPLOAD_MB": "1"}) as server:
         cookie = server.register("chunky")
         status, body = post_chunked(server, "/api/galleries", json.dumps({"name": "x" * 3_000_000}).encode(), cookie)
         assert (status, body["status"]) == (413, 413) and "1,048,576-byte limit" in body["detail"]
         status, body = post_chunked(server, "/api/galleries", json.dumps({"name": "Prints"}).encode(), cookie)
         assert status == 201 and body["name"] == "Prints"
+        # gunicorn.conf.py lets long request lines through, so Easel's own 414 document answers them.
+        status, headers, body = server.call("GET", "/api/search?q=" + "a" * 70_000)
+        assert (status, headers["Content-Type"], body["status"]) == (414, "application/problem+json", 414)
