@@ -1,6 +1,5 @@
 """create_app(): settings, then the blueprint, the limiter, error handlers and the CLI."""
 
-import logging
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -16,8 +15,6 @@ from api import cli, config, db, logs, readiness
 from api.limits import build_limiter, refuse_long_query_strings
 from api.problems import register_error_handlers
 from api.routes import bp
-
-log = logging.getLogger("easel")
 
 
 def create_app(overrides=None):

@@ -16,7 +16,7 @@ log = logging.getLogger("easel")
 
 # Filters never need more; past it (say 100,000 repeated tags) a request is refused before any
 # parsing. A server in front may refuse sooner with a 414 of its own: gunicorn's default request
-# line is 4 KiB (its limit_request_line setting).
+# line is 4 KiB, which the shipped gunicorn.conf.py raises to its 1 MiB ceiling.
 MAX_QUERY_BYTES = 65536
 
 

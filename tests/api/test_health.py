@@ -37,12 +37,14 @@ def test_ready_is_503_until_the_indexes_are_loaded_then_200(app, client):
     assert index.generation is not None
 
 
-def test_a_warm_start_is_ready_without_a_probe_starting_it(make_app, tmp_path):
+def test_a_warm_start_loads_the_indexes_without_a_probe_starting_it(make_app, tmp_path):
+    """SEARCH_WARM: the first search does not wait for the index (nor a probe start the load)."""
     app = make_app(SEARCH_WARM=True, DATA_DIR=str(tmp_path / "warm"))
     index = index_for(app.config["DATABASE"])
     deadline = time.monotonic() + 20
-    while index.generation is None and time.monotonic() < deadline:
+    while not index.loaded and time.monotonic() < deadline:
         time.sleep(0.02)
+    assert index.loaded
     wait_until_ready(app.test_client())
 
 

@@ -134,18 +134,6 @@ def test_hostile_queries(client, works, text):
     assert suggest.status_code == 200, suggest.get_data(as_text=True)
 
 
-def test_the_index_is_loaded_in_the_background_at_start(make_app, tmp_path):
-    import time
-
-    from search.index import index_for
-    app = make_app(SEARCH_WARM=True, DATA_DIR=str(tmp_path / "warm"))
-    index = index_for(app.config["DATABASE"])
-    deadline = time.monotonic() + 10
-    while index.generation is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert index.generation is not None
-
-
 def test_bad_ranking_settings_stop_the_server_at_start(make_app):
     with pytest.raises(ValueError, match="SEARCH_RANKING"):
         make_app(SEARCH_RANKING='{"engagement": -2}')
