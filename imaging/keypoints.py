@@ -20,8 +20,7 @@ import numpy as np
 from PIL import Image
 
 WORK_EDGE = 640
-STORED_FEATURES = 320      # per stored work; the strongest INDEXED_FEATURES go into the index
-INDEXED_FEATURES = 64
+STORED_FEATURES = 320      # per stored work
 QUERY_FEATURES = 1000      # a query may hold the work in a small part of itself
 DESCRIPTOR_BYTES = 32
 # Verification: Lowe's ratio test on the two nearest descriptors, then RANSAC.
@@ -108,9 +107,9 @@ def verify(query: Keypoints, stored: Keypoints) -> Verification | None:
     if homography is None:
         return None
     inliers = int(mask.sum())
-    if inliers < MIN_INLIERS or not _plausible(homography, query.size, stored.size):
+    if inliers < MIN_INLIERS or not _plausible(homography, query.size):
         return None
-    return _describe(homography, inliers, query.size, stored.size, source[mask.ravel() == 1])
+    return _describe(homography, inliers, query.size, stored.size)
 
 
 def _corners(size):
@@ -118,7 +117,7 @@ def _corners(size):
     return np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32).reshape(-1, 1, 2)
 
 
-def _plausible(homography, query_size, stored_size):
+def _plausible(homography, query_size):
     """A view of a flat picture: it keeps orientation, its corners stay in front of the camera,
     and the mapped area is neither a sliver nor a blow-up."""
     if not np.all(np.isfinite(homography)) or abs(homography[2, 2]) < 1e-9:
@@ -153,7 +152,7 @@ def _clipped_box(polygon, size):
     return tuple(round(float(v), 3) for v in (x0 / width, y0 / height, x1 / width, y1 / height))
 
 
-def _describe(homography, inliers, query_size, stored_size, points):
+def _describe(homography, inliers, query_size, stored_size):
     to_query = np.linalg.inv(homography)
     stored_in_query = cv2.perspectiveTransform(_corners(stored_size), to_query).reshape(-1, 2)
     query_in_stored = cv2.perspectiveTransform(_corners(query_size), homography).reshape(-1, 2)
