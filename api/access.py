@@ -1,10 +1,8 @@
 """Finding what a request names, or answering 404/403: the checks several resources share."""
 
-import imaging
 from api.auth import require_user
-from api.db import get_db, max_pixels, media
+from api.db import get_db
 from api.problems import ApiError, validation_error
-from search import ingest
 from store import artworks, profiles, taxonomy
 
 
@@ -33,11 +31,3 @@ def own_artwork(artwork_id, action="change"):
 def check_category(category_id, field="category_id"):
     if category_id is not None and taxonomy.get_category(get_db(), category_id) is None:
         raise validation_error({field: "must be the id of an existing category"})
-
-
-def stored_probe_or_409(artwork):
-    """A copy-detection probe of an artwork's stored original; 409 when its file cannot be read."""
-    try:
-        return ingest.read_probe(media(), artwork, max_pixels=max_pixels())
-    except (OSError, imaging.ImageRejected) as error:
-        raise ApiError(409, "This artwork's image file cannot be read for comparison.") from error

@@ -127,13 +127,15 @@ def _ranking_option(value):
 @click.command("reindex")
 @with_appcontext
 def reindex_command():
-    """Refit TF-IDF, rebuild the full-text indexes and fingerprint any image without one."""
+    """Refit TF-IDF, rebuild the full-text indexes, and fingerprint and take the keypoints of any
+    image without them (or with visual words of an older vocabulary)."""
     conn = store.connect(current_app.config["DATABASE"])
     try:
-        missing, files = artworks.without_fingerprint(conn), MediaStore(current_app.config["MEDIA_DIR"])
-        for artwork_id, image_path in tqdm(missing, desc="Fingerprints", unit="image", disable=not missing):
-            artworks.add_fingerprint(conn, files, artwork_id, image_path,
-                                     max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+        missing, files = artworks.without_image_entries(conn), MediaStore(current_app.config["MEDIA_DIR"])
+        for artwork_id, image_path in tqdm(missing, desc="Fingerprints and keypoints", unit="image",
+                                           disable=not missing):
+            artworks.add_image_entries(conn, files, artwork_id, image_path,
+                                       max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
         started = time.perf_counter()
         stats = tfidf.reindex(conn, progress=lambda rows: tqdm(rows, desc="Keywords", unit="work"))
         seconds = time.perf_counter() - started

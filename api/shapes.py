@@ -1,13 +1,13 @@
 """Response shapes shared by several resources (artworks, accounts, people, galleries), each
 beside the model that documents it in the OpenAPI document."""
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import current_user_id
 from api.db import get_db
-from store import artworks, galleries, social, taxonomy
+from store import artworks, copyright, galleries, social, taxonomy
 
 
 class Shape(BaseModel):
@@ -90,6 +90,9 @@ class ArtworkDetail(Artwork):
     palette: list[dict[str, Any]]
     quality: dict[str, Any] | None
     exhibition_history: list[dict[str, Any]]
+    withheld: Literal["takedown", "hold"] | None = Field(
+        None, description="Why a work of yours is kept private: a confirmed copy alert's takedown, or an upload "
+                          "held for review. Only its artist sees works that have one.")
 
 
 class Account(Shape):
@@ -182,8 +185,11 @@ def artwork_summary_json(artwork):
 
 def artwork_detail_json(artwork):
     liked = social.liked_among(get_db(), current_user_id(), [artwork["id"]])
-    return artwork_json(artwork, taxonomy.tags_of(get_db(), [artwork["id"]])[artwork["id"]],
-                        liked=artwork["id"] in liked, detail=True)
+    shaped = artwork_json(artwork, taxonomy.tags_of(get_db(), [artwork["id"]])[artwork["id"]],
+                          liked=artwork["id"] in liked, detail=True)
+    private = artwork["availability_status"] == "private"
+    shaped["withheld"] = copyright.withheld_by(get_db(), artwork["id"]) if private else None
+    return shaped
 
 
 def artworks_json(rows):

@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.copy_transforms import variants  # noqa: E402
-from imaging import analysis, fingerprint  # noqa: E402
-from search import copies  # noqa: E402
+from imaging import analysis, derivatives, fingerprint, keypoints, pipeline, vocabulary  # noqa: E402
+from search import copies, visual  # noqa: E402
 from search.images import ImageIndex  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "images"
@@ -58,32 +58,57 @@ class Collection:
     the same fingerprints as arrays (to fit on every pair), and baseline pHashes."""
 
     def __init__(self, images):
-        prints = [fingerprint.fingerprint(image) for image in images]
+        small_medium = [analysis_copies(image) for image in images]
+        prints = [fingerprint.fingerprint(small) for small, _ in small_medium]
+        found = [keypoints.detect_query(medium).strongest(keypoints.STORED_FEATURES) for _, medium in small_medium]
+        self.keypoints = {str(row): points for row, points in enumerate(found)}
         self.stored = {kind: fingerprint.to_unsigned([getattr(p, kind) for p in prints])
                        for kind in ("full_dct", "full_gradient", "centre_dct", "centre_gradient")}
         self.stored["colour"] = np.stack([p.colour for p in prints])
         self.baseline = fingerprint.to_unsigned([baseline_hash(image) for image in images])
         self.index = ImageIndex()
         self.index.load_rows([{"doc_id": row, "artwork_id": str(row), "artist_id": str(row), "private": False,
-                               **p.hashes(), "colour": p.colour.astype("<f4").tobytes()}
-                              for row, p in enumerate(prints)])
+                               **p.hashes(), "colour": p.colour.astype("<f4").tobytes(),
+                               "words": vocabulary.words(points.descriptors).astype("<u2").tobytes(),
+                               "vocabulary": vocabulary.identity()}
+                              for row, (p, points) in enumerate(zip(prints, found, strict=True))])
 
     def predict(self, probe, coefficients, threshold):
-        """Rows the index's candidate stage finds and the score passes."""
+        """Rows the index's candidate stage finds and the score passes, by hashes or by verified
+        keypoints, as search.visual.find_copies decides (with these coefficients)."""
         rows = self.index.candidates(probe)
-        if not len(rows):
-            return rows
-        scores = copies.scores(copies.evidence(probe, self.index.stored(rows)).features(), coefficients)
-        return rows[scores >= threshold]
+        hashed = rows
+        if len(rows):
+            scores = copies.scores(copies.evidence(probe, self.index.stored(rows)).features(), coefficients)
+            order = np.argsort(-scores, kind="stable")
+            hashed = rows[order][scores[order] >= threshold]
+        checks = visual.verified(self.index, probe, self.index.alive, self._keypoints_of,
+                                 hashed[:visual.VERIFIED_HASH_MATCHES].tolist())
+        by_keypoints = [row for row, check in checks.items() if copies.keypoint_score(check.inliers) >= threshold]
+        return np.union1d(hashed, np.asarray(by_keypoints, np.int64))
+
+    def _keypoints_of(self, artwork_ids):
+        return {i: self.keypoints[i] for i in artwork_ids}
 
 
-def queries(originals, negatives, seed):
+def analysis_copies(image):
+    """The small and medium copies an upload of `image` is analysed at."""
+    sizes = derivatives.cascade(image.convert("RGB"))
+    return sizes["small"], sizes["medium"]
+
+
+def query_probe(image, with_keypoints=True):
+    small, medium = analysis_copies(image)
+    return pipeline.query_probe(small, medium) if with_keypoints else fingerprint.probe(small)
+
+
+def queries(originals, negatives, seed, with_keypoints=True):
     """(transformation, strength, expected index or None, probe, baseline hash)."""
     rng = random.Random(seed)
     result = []
     for expected, image in [*enumerate(originals), *((None, image) for image in negatives)]:
         for name, strength, variant in variants(image, rng):
-            result.append((name, strength, expected, fingerprint.probe(variant),
+            result.append((name, strength, expected, query_probe(variant, with_keypoints),
                            fingerprint.to_unsigned([baseline_hash(variant)])[0]))
     return result
 
@@ -160,18 +185,19 @@ def wild_variants(collection, names, coefficients, threshold):
         rows = list(csv.DictReader(handle))
     print(f"\nart_variants/ (copies found in the wild; 'no' rows are hard negatives), score >= {threshold}")
     for row in rows:
-        probe = fingerprint.probe(load(folder / row["file"]))
+        probe = query_probe(load(folder / row["file"]))
         evidence = copies.evidence(probe, collection.stored)
         score = copies.scores(evidence.features(), coefficients)
         canonical = names.index(row["canonical_file"]) if row["canonical_file"] in names else None
-        top = int(np.argmax(score))
+        predicted = set(collection.predict(probe, coefficients, threshold).tolist())
+        checks = visual.verified(collection.index, probe, collection.index.alive, collection._keypoints_of,
+                                 [canonical] if canonical is not None else [])
+        inliers = checks[canonical].inliers if canonical in checks else 0
         own = float(score[canonical]) if canonical is not None else float("nan")
-        found = canonical is not None and own >= threshold
-        others = [names[i] for i in np.flatnonzero(score >= threshold) if i != canonical]
-        print(f"  {row['is_same_artwork']:<6} {row['relation'][:34]:<34} score {own:.3f} "
-              f"whole {evidence.whole[canonical]:>3} window {evidence.window[canonical]:>3} "
-              f"{'FOUND' if found else '-':<5} {'others: ' + ', '.join(others) if others else ''}"
-              f"{'' if top == canonical else '  (best: ' + names[top] + ')'}")
+        others = [names[i] for i in predicted if i != canonical]
+        print(f"  {row['is_same_artwork']:<6} {row['relation'][:34]:<34} hash score {own:.3f} "
+              f"whole {evidence.whole[canonical]:>3} window {evidence.window[canonical]:>3} inliers {inliers:>3} "
+              f"{'FOUND' if canonical in predicted else '-':<5} {'others: ' + ', '.join(others) if others else ''}")
 
 
 def main():
@@ -179,6 +205,8 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--fit", action="store_true", help="refit the logistic coefficients first")
     parser.add_argument("--threshold", type=float, default=copies.COPY_THRESHOLD)
+    parser.add_argument("--queries-from", type=int, default=100, metavar="N",
+                        help="transform only the first N artworks (all 100 are indexed); for quick runs")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"skipped: {DATA} is absent")
@@ -192,10 +220,11 @@ def main():
     coefficients = copies.COEFFICIENTS
     if args.fit:
         training = Collection(photo_images[:50])
-        coefficients = fit(training, queries(photo_images[:50], photo_images[50:75], args.seed + 1))
+        coefficients = fit(training, queries(photo_images[:50], photo_images[50:75], args.seed + 1,
+                                             with_keypoints=False))
         print("fitted coefficients (1, match distance, colour):", tuple(round(c, 4) for c in coefficients))
     collection = Collection(art + photo_images[:50])
-    query_list = queries(art, photo_images[75:], args.seed)
+    query_list = queries(art[:args.queries_from], photo_images[75:75 + max(1, args.queries_from // 4)], args.seed)
     print(f"{len(art)} artworks and {len(photo_images[:50])} photographs indexed; {len(query_list)} queries "
           f"({len(photo_images[75:])} unindexed photographs transformed as negatives)")
     report(collection, query_list, coefficients, args.threshold)

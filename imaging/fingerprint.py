@@ -12,16 +12,22 @@ only (so greyscale, saturation and most hue changes leave it alone):
 - `colour`: a short Hellinger-normalised colour histogram (COLOUR_SIZE values) for colour
   evidence and for visual similarity.
 
-A query is "probed": its hashes are taken as it is and mirrored (a horizontal flip costs the
-index nothing), and its DCT and gradient hashes are taken over a grid of windows, each one where
-the original's central window would sit if the query had been cropped by CROP_STEPS on each side
-(or rotated a little inside a larger canvas). search.copies turns the distances into a score.
+A query is "probed":
+- its whole-picture hashes are taken in all 16 ORIENTATIONS: the 8 turns and flips of the
+  square (as Meta's PDQ does), each also with its tones inverted (a negative is a copy too);
+- its DCT and gradient hashes are taken over a grid of windows, as given and mirrored, each one
+  where the original's central window would sit if the query had been cropped by CROP_STEPS on
+  each side (or rotated a little inside a larger canvas);
+- the pictures it holds (sub_pictures: a collage's cells, the work on a screenshot of a page, a
+  meme between its captions) get whole-picture hashes of their own, as given and mirrored.
+search.copies turns the distances into a score.
 
 Both hashes are 64 bits, stored as signed 64-bit integers (SQLite's integer).
 """
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -56,15 +62,41 @@ class Fingerprint:
                 "centre_dct": self.centre_dct, "centre_gradient": self.centre_gradient}
 
 
+# What turns the query back into the original, per orientation, and (ORIENTATIONS) the change
+# the copy made; orientation 8 + i is orientation i with inverted tones. 0 and 1 (as given,
+# mirrored) are also the windows' axis 0.
+DIHEDRAL = (None, Image.Transpose.FLIP_LEFT_RIGHT, Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180,
+            Image.Transpose.ROTATE_270, Image.Transpose.FLIP_TOP_BOTTOM, Image.Transpose.TRANSPOSE,
+            Image.Transpose.TRANSVERSE)
+ORIENTATIONS = tuple(f"{turn}{', inverted' if inverted else ''}" for inverted in (False, True) for turn in (
+    "as given", "mirrored", "turned 90 degrees clockwise", "turned 180 degrees", "turned 90 degrees anticlockwise",
+    "flipped upside down", "transposed", "transposed the other way"))
+REFLECTIONS = (1, 5, 6, 7)     # the orientations that are mirror images
+# Sub-pictures: a region counts when it differs from the query's background and is this large.
+BACKGROUND_TOLERANCE = 14
+BACKGROUND_SHARE = 0.04
+MIN_PART_SIDE = 0.18           # of the query's width and height
+MAX_PART_AREA = 0.85           # a larger region is the picture itself, which the whole hashes cover
+MAX_PARTS = 9
+
+
 @dataclass(frozen=True)
 class Probe:
-    """A query image's hashes; axis 0 is orientation (0 as given, 1 mirrored)."""
-    full_dct: np.ndarray          # uint64 (2,)
-    full_gradient: np.ndarray     # uint64 (2,)
-    window_dct: np.ndarray        # uint64 (2, windows)
+    """A query image's hashes."""
+    full_dct: np.ndarray          # uint64 (16,), one per ORIENTATIONS
+    full_gradient: np.ndarray     # uint64 (16,)
+    window_dct: np.ndarray        # uint64 (2, windows): as given, mirrored
     window_gradient: np.ndarray   # uint64 (2, windows)
     windows: tuple                # (x0, y0, x1, y1) fractions of the trimmed query, per window
+    part_dct: np.ndarray          # uint64 (2, 2 x parts): as given, mirrored; each box, then its centre
+    part_gradient: np.ndarray     # uint64 (2, 2 x parts)
+    parts: tuple                  # boxes (fractions of the untrimmed query) of the pictures it holds
     colour: np.ndarray
+    inverted_colour: np.ndarray   # the colours of the negative, for the inverted orientations
+    # imaging.keypoints.Keypoints of the query and their visual words, when the caller took them
+    # (imaging.pipeline does); without them only the hashes are looked up.
+    keypoints: Any = None
+    words: Any = None
 
 
 # --- Preparation ----------------------------------------------------------------------------------
@@ -178,11 +210,79 @@ def _axis_windows():
 PROBE_WINDOWS = tuple((x0, y0, x1, y1) for x0, x1 in _axis_windows() for y0, y1 in _axis_windows())
 
 
+def sub_pictures(rgb):
+    """Boxes (fractions) of the pictures inside a larger one: regions that differ from its
+    background (its commonest colour, when that covers BACKGROUND_SHARE of it), after an
+    opening has erased lines of text."""
+    from scipy import ndimage
+
+    pixels = np.asarray(rgb, dtype=np.int16)
+    levels = (pixels // 8).reshape(-1, 3)
+    codes = (levels[:, 0] * 32 + levels[:, 1]) * 32 + levels[:, 2]
+    counts = np.bincount(codes, minlength=32 ** 3)
+    if counts.max() < BACKGROUND_SHARE * len(codes):
+        return ()
+    common = codes == counts.argmax()
+    background = np.median(pixels.reshape(-1, 3)[common], axis=0)
+    busy = np.abs(pixels - background).max(axis=2) > BACKGROUND_TOLERANCE
+    busy = ndimage.binary_opening(busy, structure=np.ones((3, 3), bool))
+    labels, _ = ndimage.label(busy)
+    height, width = busy.shape
+    boxes = []
+    for rows, columns in ndimage.find_objects(labels):
+        w, h = columns.stop - columns.start, rows.stop - rows.start
+        if w >= MIN_PART_SIDE * width and h >= MIN_PART_SIDE * height and w * h <= MAX_PART_AREA * width * height:
+            box = (columns.start / width, rows.start / height, columns.stop / width, rows.stop / height)
+            boxes.append((w * h, box))
+    return tuple(box for _, box in sorted(boxes, reverse=True)[:MAX_PARTS])
+
+
+def _oriented_hashes(grey):
+    """Whole-picture (DCT, gradient) hashes in every orientation of ORIENTATIONS."""
+    turned = [grey if turn is None else grey.transpose(turn) for turn in DIHEDRAL]
+    turned += [ImageOps.invert(g) for g in turned]
+    return (np.concatenate([dct_hashes(g, (WHOLE,)) for g in turned]),
+            np.concatenate([gradient_hashes(g, (WHOLE,)) for g in turned]))
+
+
+def _part_hashes(image):
+    """(boxes, DCT hashes, gradient hashes) of the sub-pictures, as given and mirrored (2, parts);
+    the boxes are fractions of the untrimmed query."""
+    rgb = image.convert("RGB")
+    if max(rgb.size) > WORK_EDGE:
+        rgb = rgb.copy()
+        rgb.thumbnail((WORK_EDGE, WORK_EDGE), Image.Resampling.BOX)
+    parts = sub_pictures(rgb)
+    if not parts:
+        return parts, np.zeros((2, 0), np.uint64), np.zeros((2, 0), np.uint64)
+    grey = rgb.convert("L")
+    # A sub-picture's own border (a collage's gutter edge, a frame) is trimmed as a whole one is.
+    boxes = []
+    for x0, y0, x1, y1 in parts:
+        width, height = grey.size
+        crop = grey.crop((round(x0 * width), round(y0 * height), round(x1 * width), round(y1 * height)))
+        left, top, right, bottom = border_box(np.asarray(crop, dtype=np.float32))
+        w, h = crop.size
+        boxes.append((x0 + (x1 - x0) * left / w, y0 + (y1 - y0) * top / h,
+                      x0 + (x1 - x0) * right / w, y0 + (y1 - y0) * bottom / h))
+    # Each sub-picture also offers its central window, for when its box is a little off.
+    boxes += [(x0 + CENTRE_MARGIN * (x1 - x0), y0 + CENTRE_MARGIN * (y1 - y0),
+               x1 - CENTRE_MARGIN * (x1 - x0), y1 - CENTRE_MARGIN * (y1 - y0)) for x0, y0, x1, y1 in boxes]
+    mirrored = tuple((max(0.0, 1 - x1), y0, min(1.0, 1 - x0), y1) for x0, y0, x1, y1 in boxes)
+    dct = np.stack([dct_hashes(grey, boxes), dct_hashes(ImageOps.mirror(grey), mirrored)])
+    gradient = np.stack([gradient_hashes(grey, boxes), gradient_hashes(ImageOps.mirror(grey), mirrored)])
+    return tuple(boxes[:len(parts)]), dct, gradient
+
+
 def probe(image):
     rgb = working_copy(image)
     grey = rgb.convert("L")
-    boxes = (WHOLE, *PROBE_WINDOWS)
-    dct = np.stack([dct_hashes(g, boxes) for g in (grey, ImageOps.mirror(grey))])
-    gradient = np.stack([gradient_hashes(g, boxes) for g in (grey, ImageOps.mirror(grey))])
-    return Probe(full_dct=dct[:, 0], full_gradient=gradient[:, 0], window_dct=dct[:, 1:],
-                 window_gradient=gradient[:, 1:], windows=PROBE_WINDOWS, colour=colour_vector(rgb))
+    mirrored = ImageOps.mirror(grey)
+    full_dct, full_gradient = _oriented_hashes(grey)
+    parts, part_dct, part_gradient = _part_hashes(image)
+    window_dct = np.stack([dct_hashes(g, PROBE_WINDOWS) for g in (grey, mirrored)])
+    window_gradient = np.stack([gradient_hashes(g, PROBE_WINDOWS) for g in (grey, mirrored)])
+    return Probe(full_dct=full_dct, full_gradient=full_gradient, window_dct=window_dct,
+                 window_gradient=window_gradient, windows=PROBE_WINDOWS, part_dct=part_dct,
+                 part_gradient=part_gradient, parts=parts, colour=colour_vector(rgb),
+                 inverted_colour=colour_vector(ImageOps.invert(rgb)))

@@ -43,6 +43,9 @@ class Keypoints:
     def __len__(self):
         return len(self.positions)
 
+    def strongest(self, count: int) -> "Keypoints":
+        return Keypoints(self.positions[:count], self.descriptors[:count], self.size)
+
     def to_blobs(self):
         """(positions, descriptors) as bytes, as store.artworks keeps them."""
         return self.positions.astype("<f4").tobytes(), self.descriptors.tobytes()
@@ -78,8 +81,11 @@ def detect(image: Image.Image, features: int = STORED_FEATURES) -> Keypoints:
     grey = grey_working_copy(image)
     orb = cv2.ORB_create(  # type: ignore[attr-defined]
         nfeatures=features, scaleFactor=1.2, nlevels=8, edgeThreshold=15, patchSize=31, fastThreshold=10)
-    found, descriptors = orb.detectAndCompute(grey, None)
     size = (grey.shape[1], grey.shape[0])
+    try:
+        found, descriptors = orb.detectAndCompute(grey, None)
+    except cv2.error:      # a picture too thin for ORB's scale pyramid (a 1 px strip) has none
+        found, descriptors = (), None
     if descriptors is None:
         return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, DESCRIPTOR_BYTES), np.uint8), size)
     order = np.argsort([-point.response for point in found], kind="stable")

@@ -6,11 +6,11 @@ validate -> decode a reduced working copy (JPEG DCT scaling) -> normalise (orien
 
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from . import analysis, derivatives, exif, fingerprint, watermark
+from . import analysis, derivatives, exif, fingerprint, keypoints, vocabulary, watermark
 from .decode import DEFAULT_MAX_PIXELS, decode
 from .fingerprint import Fingerprint, Probe
 
@@ -37,8 +37,17 @@ class Processed:
     colour_tags: list
     quality: dict
     fingerprint: Fingerprint
-    probe: Probe  # to look the upload up in the image index (copy checks)
+    probe: Probe  # to look the upload up in the image index (copy checks), with its keypoints
     timings: dict = field(default_factory=dict)  # stage -> milliseconds
+
+    @property
+    def keypoints(self) -> keypoints.Keypoints:
+        """The keypoints kept for the stored work: the strongest of the query's."""
+        return self.probe.keypoints.strongest(keypoints.STORED_FEATURES)
+
+    @property
+    def words(self) -> np.ndarray:
+        return self.probe.words[:keypoints.STORED_FEATURES]
 
 
 class _Stopwatch:
@@ -68,8 +77,10 @@ def process(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, renditions=EAG
     hashes = analysis.perceptual_hashes(small)
     histogram = analysis.hsv_histogram(small)
     colours = analysis.palette(small)
-    prints, probe_ = fingerprint.fingerprint(small), fingerprint.probe(small)
+    prints = fingerprint.fingerprint(small)
     clock.lap("analysis")
+    probe_ = query_probe(small, medium)
+    clock.lap("copy probe")
     quality = analysis.quality_report(medium, decoded.width, decoded.height)
     clock.lap("quality")
     return Processed(
@@ -81,15 +92,25 @@ def process(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, renditions=EAG
     )
 
 
-def small_copy(data, *, max_pixels=DEFAULT_MAX_PIXELS):
-    """The image as the upload pipeline analyses it: oriented, sRGB, at most 256 px, flattened."""
-    decoded = decode(data, max_pixels=max_pixels, long_edge=derivatives.SIZES["small"], admit=True)
-    return derivatives.flatten(derivatives.resize(decoded.image, derivatives.SIZES["small"]))
+def query_probe(small, medium) -> Probe:
+    """The copy-detection probe of the small (256 px) and medium (640 px) copies, with the
+    medium copy's keypoints and their visual words."""
+    found = keypoints.detect_query(medium)
+    return replace(fingerprint.probe(small), keypoints=found, words=vocabulary.words(found.descriptors))
 
 
 def probe(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Probe:
-    """A copy-detection probe of an image that is looked up but not stored."""
-    return fingerprint.probe(small_copy(data, max_pixels=max_pixels))
+    """A copy-detection probe of an image that is looked up but not stored, made exactly as an
+    upload's is, so a lookup and an upload of the same file find the same works."""
+    return query_probe(*analysis_copies(data, max_pixels=max_pixels))
+
+
+def analysis_copies(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS):
+    """(small, medium): the copies process() analyses, made the same way (the same decode and
+    resize cascade), for work on a stored original."""
+    decoded = decode(data, max_pixels=max_pixels, long_edge=derivatives.SIZES["large"], admit=True)
+    sizes = derivatives.cascade(decoded.image)
+    return derivatives.flatten(sizes["small"]), derivatives.flatten(sizes["medium"])
 
 
 def render(data: bytes, size: str, fmt: str, *, mark=None, max_pixels: int = DEFAULT_MAX_PIXELS) -> bytes:

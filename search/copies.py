@@ -17,15 +17,20 @@ reaches COPY_THRESHOLD: with the fitted weights, a match distance under about 29
 Colour earns a small weight: greyscale and hue-shifted copies are copies too.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from imaging.keypoints import MIN_INLIERS
+
 HASH_BITS = 64
 WINDOW_PENALTY = 4
+PART_PENALTY = 2       # a few dozen sub-picture comparisons, against the windows' 512
 # Logistic coefficients for (1, match distance, colour); `bench.copy_eval --fit` prints them.
 COEFFICIENTS = (20.2603, -0.6842, -0.3815)
 COPY_THRESHOLD = 0.5
+MATCHED_BY = ("whole", "window", "part")
+KEYPOINT_SLOPE = 0.2
 
 
 def hamming(a, b):
@@ -36,46 +41,76 @@ def hamming(a, b):
 class Evidence:
     """Per candidate arrays, aligned with the candidates passed to evidence()."""
     whole: np.ndarray
-    whole_mirrored: np.ndarray
+    orientation: np.ndarray       # index into imaging.fingerprint.ORIENTATIONS of the best whole match
     window: np.ndarray
     window_index: np.ndarray
     window_mirrored: np.ndarray
+    part: np.ndarray
+    part_index: np.ndarray
+    part_mirrored: np.ndarray
     colour: np.ndarray
+
+    def _candidates(self):
+        return np.stack([self.whole, self.window + WINDOW_PENALTY, self.part + PART_PENALTY])
 
     @property
     def distance(self):
-        return np.minimum(self.whole, self.window + WINDOW_PENALTY)
+        return self._candidates().min(axis=0)
 
     @property
-    def by_window(self):
-        """Whether the match rests on a window (a crop or rotation) rather than the whole picture."""
-        return self.window + WINDOW_PENALTY < self.whole
+    def matched_by(self):
+        """Per candidate, an index into MATCHED_BY: the evidence the distance rests on."""
+        return self._candidates().argmin(axis=0)
 
     def features(self):
         return np.column_stack([self.distance, self.colour]).astype(np.float64)
 
 
+def _best(distances):
+    """(smallest distance, its flat index) per column of a (..., n) array."""
+    flat = distances.reshape(-1, distances.shape[-1])
+    if not len(flat):
+        return np.full(distances.shape[-1], 2 * HASH_BITS, np.int16), np.zeros(distances.shape[-1], np.int64)
+    best = flat.argmin(axis=0)
+    return flat[best, np.arange(flat.shape[1])], best
+
+
 def evidence(probe, stored):
     """stored: {"full_dct", "full_gradient", "centre_dct", "centre_gradient"} uint64 arrays (n,)
     and "colour" float (n, COLOUR_SIZE)."""
-    whole = (hamming(probe.full_dct[:, None], stored["full_dct"][None, :])
-             + hamming(probe.full_gradient[:, None], stored["full_gradient"][None, :]))    # (2, n)
-    window = (hamming(probe.window_dct[:, :, None], stored["centre_dct"][None, None, :])
-              + hamming(probe.window_gradient[:, :, None], stored["centre_gradient"][None, None, :]))
-    flat = window.reshape(-1, window.shape[-1])                                             # (2W, n)
-    best = flat.argmin(axis=0)
-    columns = np.arange(flat.shape[1])
-    windows = window.shape[1]
-    colour = 1.0 - np.clip(np.asarray(stored["colour"], dtype=np.float32) @ probe.colour, 0.0, 1.0)
-    return Evidence(whole=whole.min(axis=0), whole_mirrored=whole.argmin(axis=0) == 1,
-                    window=flat[best, columns], window_index=best % windows,
-                    window_mirrored=best >= windows, colour=colour)
+    def distances(dct, gradient, kind):
+        return hamming(dct[..., None], stored[f"{kind}_dct"]) + hamming(gradient[..., None], stored[f"{kind}_gradient"])
+
+    whole, orientation = _best(distances(probe.full_dct, probe.full_gradient, "full"))
+    window, window_at = _best(distances(probe.window_dct, probe.window_gradient, "centre"))
+    half = probe.part_dct.shape[1] // 2
+    part_whole, part_at = _best(distances(probe.part_dct[:, :half], probe.part_gradient[:, :half], "full"))
+    part_centre, centre_at = _best(distances(probe.part_dct[:, half:], probe.part_gradient[:, half:], "centre")
+                                   + WINDOW_PENALTY - PART_PENALTY)
+    by_centre = part_centre < part_whole
+    part_at = np.where(by_centre, centre_at, part_at)
+    colours = np.asarray(stored["colour"], dtype=np.float32)
+    colour = 1.0 - np.clip(colours @ probe.colour, 0.0, 1.0)
+    inverted = 1.0 - np.clip(colours @ probe.inverted_colour, 0.0, 1.0)
+    windows = probe.window_dct.shape[1]
+    found = Evidence(whole=whole, orientation=orientation, window=window, window_index=window_at % windows,
+                     window_mirrored=window_at >= windows, part=np.minimum(part_whole, part_centre),
+                     part_index=part_at % max(half, 1), part_mirrored=part_at >= max(half, 1), colour=colour)
+    negative = (found.matched_by == 0) & (orientation >= 8)
+    return replace(found, colour=np.where(negative, inverted, colour))
 
 
 def scores(features, coefficients=COEFFICIENTS):
     """The calibrated chance of a copy for each row of Evidence.features()."""
     bias, *weights = coefficients
     return 1.0 / (1.0 + np.exp(-(bias + features @ np.asarray(weights))))
+
+
+def keypoint_score(inliers: int) -> float:
+    """The score of a verified keypoint match: COPY_THRESHOLD at imaging.keypoints.MIN_INLIERS
+    inliers (fewer never verify), 0.95 at about twice as many. Two different works passed the
+    geometric check with at most 11 inliers in bench/copy_eval.py's hard negatives."""
+    return 1.0 / (1.0 + np.exp(-KEYPOINT_SLOPE * (inliers - MIN_INLIERS)))
 
 
 # The match distance at which the fitted score crosses COPY_THRESHOLD for equal colours; two

@@ -8,9 +8,10 @@ the last one applied, in the caller's read transaction, so two processes on one 
 after their next lookup. A process further behind than the pruned log reloads everything.
 
 Lookups are vectorised: whole-picture hashes are compared with all rows at once (np.bitwise_count),
-and the probe's window hashes find rows through a multi-index over the 16-bit quarters of each
-central-window hash, DCT and gradient: a copy keeps some quarter of some nearby window exact,
-and each hit is checked at once against the window that found it. Only those candidates are scored in full.
+and the probe's other hashes (windows, the other 14 orientations, sub-pictures) find rows
+through a multi-index over the 16-bit quarters of each stored hash: a copy keeps some quarter
+of some matching hash exact, and each hit is checked at once against the hash that found it.
+Only those candidates are scored in full.
 """
 
 import threading
@@ -18,11 +19,13 @@ import threading
 import numpy as np
 
 import store
+from imaging import vocabulary
 from imaging.fingerprint import COLOUR_SIZE
 from search import copies
+from search.words import WordIndex
 
 HASH_KINDS = ("full_dct", "full_gradient", "centre_dct", "centre_gradient")
-WINDOW_KINDS = ("centre_dct", "centre_gradient")
+QUARTER_KINDS = HASH_KINDS
 # A row becomes a candidate when its whole-picture distance is within this (the copy threshold
 # is near 28 bits), or when one of its window-hash quarters equals one of the probe's.
 WHOLE_CANDIDATE_DISTANCE = 40
@@ -40,10 +43,11 @@ STRUCTURE_POOL = 500
 
 _ROWS_SQL = """
     SELECT d.doc_id, f.artwork_id, a.artist_id, a.availability_status = 'private' AS private,
-           f.full_dct, f.full_gradient, f.centre_dct, f.centre_gradient, f.colour
+           f.full_dct, f.full_gradient, f.centre_dct, f.centre_gradient, f.colour, k.words, k.vocabulary
     FROM image_fingerprints f
     JOIN artworks a ON a.id = f.artwork_id
     JOIN search_documents d ON d.artwork_id = f.artwork_id
+    LEFT JOIN image_keypoints k ON k.artwork_id = f.artwork_id
 """
 
 
@@ -83,6 +87,7 @@ class ImageIndex:
         self.artist_codes = {}
         self.quarters = None     # {hash kind: [(sorted quarter values, their rows)] per quarter}
         self.recent = []         # rows set since the multi-index was built
+        self.words = WordIndex()
 
     def _grow(self, needed):
         if needed <= self.capacity:
@@ -106,7 +111,8 @@ class ImageIndex:
         self.seq = seq
 
     def load_rows(self, rows):
-        """Set rows from (doc_id, artwork_id, artist_id, private, four hashes, colour blob) records."""
+        """Set rows from (doc_id, artwork_id, artist_id, private, four hashes, colour blob, and
+        optionally visual words with their vocabulary's identity) records."""
         for row in rows:
             self._set(row)
         self.build_quarters()
@@ -122,9 +128,14 @@ class ImageIndex:
                 self.recent.append(row["doc_id"])
             gone = set(chunk) - found
             if gone:
-                self.alive[np.isin(self.ids, [g.encode() for g in gone])] = False
+                rows = np.flatnonzero(np.isin(self.ids, [g.encode() for g in gone]))
+                self.alive[rows] = False
+                for row in rows:
+                    self.words.set(int(row), None)
         if len(self.recent) > REBUILD_AFTER:
             self.build_quarters()
+        elif self.words.needs_build():
+            self.words.build(self.capacity)
 
     def _set(self, row):
         doc = row["doc_id"]
@@ -136,6 +147,9 @@ class ImageIndex:
         for kind in HASH_KINDS:
             self.hashes[kind][doc] = np.int64(row[kind]).view(np.uint64)
         self.colour[doc] = np.frombuffer(row["colour"], dtype="<f4")
+        words = row["words"] if "words" in row.keys() else None
+        current = words is not None and row["vocabulary"] == vocabulary.identity()
+        self.words.set(doc, np.frombuffer(words, "<u2") if current else None)
 
     def artist_code(self, artist_id):
         return self.artist_codes.setdefault(artist_id, len(self.artist_codes))
@@ -143,13 +157,14 @@ class ImageIndex:
     def build_quarters(self):
         rows = np.flatnonzero(self.alive)
         self.quarters = {}
-        for kind in WINDOW_KINDS:
+        for kind in QUARTER_KINDS:
             self.quarters[kind] = []
             for part in range(QUARTERS):
                 values = _quarter(self.hashes[kind][rows], part)
                 order = np.argsort(values, kind="stable")
                 self.quarters[kind].append((values[order], rows[order].astype(np.int32)))
         self.recent = []
+        self.words.build(self.capacity)
 
     # --- Lookups ----------------------------------------------------------------------------------
 
@@ -168,14 +183,21 @@ class ImageIndex:
             gradient = np.bitwise_count(self.hashes["full_gradient"][rows] ^ probe.full_gradient[orientation])
             by_whole.append(rows[dct[rows].astype(np.int16) + gradient <= WHOLE_CANDIDATE_DISTANCE])
         by_whole = np.concatenate(by_whole)
-        by_window = self._window_candidates({"centre_dct": probe.window_dct.ravel(),
-                                             "centre_gradient": probe.window_gradient.ravel()})
+        # The other orientations and the sub-pictures are whole pictures too, but looked up
+        # through the multi-index: 14 more full scans would cost more than the rest together.
+        half = probe.part_dct.shape[1] // 2
+        by_window = self._window_candidates({
+            "full_dct": np.concatenate([probe.full_dct[2:], probe.part_dct[:, :half].ravel()]),
+            "full_gradient": np.concatenate([probe.full_gradient[2:], probe.part_gradient[:, :half].ravel()]),
+            "centre_dct": np.concatenate([probe.window_dct.ravel(), probe.part_dct[:, half:].ravel()]),
+            "centre_gradient": np.concatenate([probe.window_gradient.ravel(), probe.part_gradient[:, half:].ravel()])})
         return np.union1d(by_whole, by_window)
 
     def _window_candidates(self, window_hashes):
-        """Rows whose central-window hashes share a 16-bit quarter with the same kind of hash of one
-        of the probe's windows, nearest first by that hash's full distance; rows added since the
-        multi-index was built are compared directly. window_hashes: {kind: uint64 array}."""
+        """Rows with a hash that shares a 16-bit quarter with the same kind of hash of the probe
+        (a window, an orientation, a sub-picture), nearest first by that hash's full distance;
+        rows added since the multi-index was built are compared directly.
+        window_hashes: {kind: uint64 array}."""
         rows, distances = [np.zeros(0, np.int64)], [np.zeros(0, np.int16)]
         for kind, probes in window_hashes.items():
             for part, (values, sorted_rows) in enumerate((self.quarters or {}).get(kind, [])):
@@ -198,6 +220,13 @@ class ImageIndex:
         rows = rows[keep][order]
         _, first = np.unique(rows, return_index=True)
         return rows[np.sort(first)][:MAX_WINDOW_CANDIDATES]
+
+    def keypoint_candidates(self, probe, allowed, limit):
+        """Rows whose works share the most visual words with the probe's keypoints."""
+        if probe.words is None or not len(probe.words):
+            return np.zeros(0, np.int64)
+        rows, _ = self.words.vote(probe.words, allowed, limit)
+        return rows
 
     def stored(self, rows):
         return {**{kind: self.hashes[kind][rows] for kind in HASH_KINDS}, "colour": self.colour[rows]}
@@ -236,7 +265,7 @@ class ImageIndex:
     def nbytes(self):
         arrays = [self.alive, self.private, self.artist, self.ids, self.colour, *self.hashes.values()]
         arrays += [array for parts in (self.quarters or {}).values() for pair in parts for array in pair]
-        return sum(array.nbytes for array in arrays)
+        return sum(array.nbytes for array in arrays) + self.words.nbytes()
 
 
 def _top(values, count):

@@ -27,6 +27,8 @@ class Stored:
     artwork_id: str
     # Works by other artists this one looks like a copy of: (original id, score, evidence).
     possible_copy_of: list[Match] = field(default_factory=list)
+    # Kept private for review: its artist has too many standing takedowns.
+    held: bool = False
 
 
 def upload(conn, media: MediaStore, database: str, artist_id: str, data: bytes, fields: dict,
@@ -38,11 +40,15 @@ def upload(conn, media: MediaStore, database: str, artist_id: str, data: bytes, 
     processed = imaging.process(data, max_pixels=max_pixels)
     matches = originals_of(conn, database, processed.probe, artist_id)
     with store.transaction(conn):
+        held = copyright.is_repeat_offender(conn, artist_id)
         artwork_id = artworks.insert_artwork(conn, media, artist_id, fields, tags, processed, data)
         tfidf.describe(conn, [artwork_id])
-        if fields.get("availability_status") != "private":   # nobody else could open a private copy
+        requested = fields.get("availability_status") or artworks.AVAILABILITY[0]
+        if held:       # alerts wait for the release, when others could first open the work
+            copyright.hold_upload(conn, artwork_id, artist_id, requested)
+        elif requested != "private":   # nobody else could open a private copy
             copyright.raise_alerts(conn, artwork_id, matches)
-    return Stored(artwork_id, matches)
+    return Stored(artwork_id, matches, held)
 
 
 def edit(conn, media: MediaStore, database: str, artwork: dict, changes: dict, tags: list[str] | None, *,
@@ -58,6 +64,20 @@ def edit(conn, media: MediaStore, database: str, artwork: dict, changes: dict, t
             tfidf.describe(conn, [artwork["id"]])
         copyright.raise_alerts(conn, artwork["id"], matches)
     return Stored(artwork["id"], matches)
+
+
+def decide_hold(conn, media: MediaStore, database: str, hold: dict, decision: str, actor_id: str,
+                note: str | None = None, *, max_pixels: int = imaging.DEFAULT_MAX_PIXELS) -> dict:
+    """A curator's decision on a held upload; a released work gets the copy check it skipped."""
+    matches = []
+    if decision == "release" and hold["requested_status"] != "private":
+        artwork = artworks.get_artwork(conn, hold["artwork_id"])
+        probe = stored_probe(media, artwork, max_pixels=max_pixels) if artwork["image_path"] else None
+        matches = originals_of(conn, database, probe, artwork["artist_id"]) if probe is not None else []
+    with store.transaction(conn):
+        decided = copyright.decide_hold(conn, hold, decision, actor_id, note)
+        copyright.raise_alerts(conn, hold["artwork_id"], matches)
+    return decided
 
 
 def originals_of(conn, database: str, probe, uploader_id: str) -> list[Match]:

@@ -8,10 +8,11 @@ import sqlite3
 from datetime import timedelta
 from pathlib import PurePath
 
+import numpy as np
 import PIL
 
 import imaging
-from imaging import derivatives, fingerprint
+from imaging import derivatives, fingerprint, keypoints, vocabulary
 from imaging.pipeline import Processed
 from store import after_rollback, new_id, taxonomy, transaction, utc_now
 from store.media import DISK_FULL, MediaStore
@@ -115,6 +116,7 @@ def _insert_rows(conn, media, artwork_id, artist_id, fields, tags, processed):
         (artwork_id, hashes["phash"], hashes["dhash"], hashes["whash"], hashes["colorhash"],
          processed.histogram.astype("<f4").tobytes()))
     store_fingerprint(conn, artwork_id, processed.fingerprint)
+    store_keypoints(conn, artwork_id, processed.keypoints, processed.words)
     conn.executemany(
         "INSERT INTO artwork_colours (artwork_id, rank, hex, share, name) VALUES (?, ?, ?, ?, ?)",
         [(artwork_id, rank, c["hex"], c["share"], c["name"]) for rank, c in enumerate(processed.palette, 1)])
@@ -130,21 +132,50 @@ def store_fingerprint(conn, artwork_id, prints):
          prints.colour.astype("<f4").tobytes()))
 
 
-def without_fingerprint(conn):
-    """[(artwork id, original path)] of works stored before fingerprints existed."""
+def store_keypoints(conn, artwork_id, found, words):
+    """found: imaging.keypoints.Keypoints; words: their visual words (imaging.vocabulary)."""
+    positions, descriptors = found.to_blobs()
+    conn.execute(
+        "INSERT OR REPLACE INTO image_keypoints (artwork_id, width, height, positions, descriptors, words, "
+        "vocabulary) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (artwork_id, found.size[0], found.size[1], positions, descriptors,
+         np.asarray(words, "<u2").tobytes(), vocabulary.identity()))
+
+
+def keypoints_of(conn, artwork_ids) -> dict:
+    """{artwork id: imaging.keypoints.Keypoints} of those works that have them."""
+    found = {}
+    for start in range(0, len(artwork_ids), 500):
+        chunk = list(artwork_ids[start:start + 500])
+        marks = ", ".join("?" * len(chunk))
+        for row in conn.execute("SELECT artwork_id, width, height, positions, descriptors FROM image_keypoints "
+                                f"WHERE artwork_id IN ({marks})", chunk):
+            found[row["artwork_id"]] = keypoints.Keypoints.from_blobs(row["positions"], row["descriptors"],
+                                                                      row["width"], row["height"])
+    return found
+
+
+def without_image_entries(conn):
+    """[(artwork id, original path)] of works whose fingerprint or keypoints are missing, or
+    whose visual words come from another vocabulary."""
     return [tuple(row) for row in conn.execute(
-        "SELECT a.id, a.image_path FROM artworks a LEFT JOIN image_fingerprints f ON f.artwork_id = a.id "
-        "WHERE f.artwork_id IS NULL AND a.image_path IS NOT NULL")]
+        "SELECT a.id, a.image_path FROM artworks a "
+        "LEFT JOIN image_fingerprints f ON f.artwork_id = a.id LEFT JOIN image_keypoints k ON k.artwork_id = a.id "
+        "WHERE a.image_path IS NOT NULL AND (f.artwork_id IS NULL OR k.artwork_id IS NULL OR k.vocabulary <> ?)",
+        (vocabulary.identity(),))]
 
 
-def add_fingerprint(conn, media, artwork_id, image_path, max_pixels=imaging.DEFAULT_MAX_PIXELS):
-    """Fingerprint a stored original; False when its file is missing or unreadable."""
+def add_image_entries(conn, media, artwork_id, image_path, max_pixels=imaging.DEFAULT_MAX_PIXELS):
+    """Fingerprint a stored original and take its keypoints; False when its file is missing or
+    unreadable."""
     try:
-        small = imaging.pipeline.small_copy(media.read(image_path), max_pixels=max_pixels)
+        small, medium = imaging.pipeline.analysis_copies(media.read(image_path), max_pixels=max_pixels)
     except (OSError, imaging.ImageRejected):
         return False
+    found = keypoints.detect_query(medium).strongest(keypoints.STORED_FEATURES)   # as an upload's are
     with transaction(conn):
         store_fingerprint(conn, artwork_id, fingerprint.fingerprint(small))
+        store_keypoints(conn, artwork_id, found, vocabulary.words(found.descriptors))
     return True
 
 

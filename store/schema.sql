@@ -784,6 +784,34 @@ CREATE TRIGGER image_changes_prune AFTER INSERT ON image_changes WHEN NEW.seq % 
     DELETE FROM image_changes WHERE seq <= NEW.seq - 100000;
 END;
 
+
+-- positions: float32 little-endian (x, y) pairs in pixels of a working copy of width x height;
+-- descriptors: 32 bytes per keypoint, strongest first; words: one uint16 little-endian visual
+-- word per keypoint, from the vocabulary named by `vocabulary` (imaging.vocabulary's file
+-- digest). Works with none, or with words of another vocabulary, get them from
+-- `flask --app app reindex`.
+CREATE TABLE image_keypoints (
+    artwork_id          TEXT PRIMARY KEY REFERENCES artworks (id) ON DELETE CASCADE,
+    width               INTEGER NOT NULL,
+    height              INTEGER NOT NULL,
+    positions           BLOB NOT NULL,
+    descriptors         BLOB NOT NULL,
+    words               BLOB NOT NULL,
+    vocabulary          TEXT NOT NULL
+);
+
+CREATE TRIGGER image_keypoints_insert AFTER INSERT ON image_keypoints BEGIN
+    INSERT INTO image_changes (artwork_id) VALUES (NEW.artwork_id);
+END;
+
+CREATE TRIGGER image_keypoints_update AFTER UPDATE ON image_keypoints BEGIN
+    INSERT INTO image_changes (artwork_id) VALUES (NEW.artwork_id);
+END;
+
+CREATE TRIGGER image_keypoints_delete AFTER DELETE ON image_keypoints BEGIN
+    INSERT INTO image_changes (artwork_id) VALUES (OLD.artwork_id);
+END;
+
 -- An upload that looks like another artist's work. artwork_id is the suspected copy,
 -- original_id the work it resembles; the alert goes to the original's artist (artist_id).
 -- status: open until that artist dismisses it (not a copy) or confirms it.
@@ -801,6 +829,84 @@ CREATE TABLE copy_alerts (
     UNIQUE (artwork_id, original_id)
 );
 CREATE INDEX copy_alerts_inbox ON copy_alerts (artist_id, status, created_at);
+
+-- A copy withheld after the original's artist confirmed the alert. While status is 'withheld',
+-- 'disputed' or 'removed' the copy's availability_status is 'private' (so every discovery
+-- surface leaves it out, exactly as for a private work) and its uploader cannot change that;
+-- previous_status is what a restore gives back.
+CREATE TABLE takedowns (
+    alert_id            TEXT PRIMARY KEY REFERENCES copy_alerts (id) ON DELETE CASCADE,
+    artwork_id          TEXT NOT NULL REFERENCES artworks (id) ON DELETE CASCADE,
+    original_id         TEXT NOT NULL REFERENCES artworks (id) ON DELETE CASCADE,
+    uploader_id         TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    claimant_id         TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    status              TEXT NOT NULL DEFAULT 'withheld'
+                        CHECK (status IN ('withheld', 'disputed', 'removed', 'restored')),
+    previous_status     TEXT NOT NULL,
+    statement           TEXT,
+    disputed_at         TEXT,
+    decided_by          TEXT REFERENCES artists (id) ON DELETE SET NULL,
+    decision_note       TEXT,
+    decided_at          TEXT,
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX takedowns_artwork_id ON takedowns (artwork_id);
+CREATE INDEX takedowns_original_id ON takedowns (original_id);
+CREATE INDEX takedowns_uploader ON takedowns (uploader_id, status);
+CREATE INDEX takedowns_claimant ON takedowns (claimant_id, status);
+CREATE INDEX takedowns_queue ON takedowns (status, disputed_at);
+CREATE INDEX takedowns_decided_by ON takedowns (decided_by);
+
+-- An upload by an artist with several upheld takedowns, kept private until a curator or admin
+-- releases it (to requested_status) or rejects it.
+CREATE TABLE upload_holds (
+    id                  TEXT PRIMARY KEY,
+    artwork_id          TEXT NOT NULL UNIQUE REFERENCES artworks (id) ON DELETE CASCADE,
+    artist_id           TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,
+    requested_status    TEXT NOT NULL,
+    status              TEXT NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'released', 'rejected')),
+    decided_by          TEXT REFERENCES artists (id) ON DELETE SET NULL,
+    decision_note       TEXT,
+    decided_at          TEXT,
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX upload_holds_queue ON upload_holds (status, created_at);
+CREATE INDEX upload_holds_artist_id ON upload_holds (artist_id);
+CREATE INDEX upload_holds_decided_by ON upload_holds (decided_by);
+
+-- Every step of a takedown or hold, never rewritten nor deleted: the ids are plain text so the
+-- record outlives the works and accounts it names.
+CREATE TABLE copyright_events (
+    id                  INTEGER PRIMARY KEY,
+    subject_id          TEXT NOT NULL,      -- a takedown's alert id, or an upload hold's id
+    artwork_id          TEXT NOT NULL,
+    actor_id            TEXT,
+    action              TEXT NOT NULL CHECK (action IN ('withheld', 'disputed', 'removed', 'restored',
+                                                        'held', 'released', 'rejected')),
+    note                TEXT,
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX copyright_events_subject ON copyright_events (subject_id, id);
+
+CREATE TRIGGER copyright_events_no_update BEFORE UPDATE ON copyright_events BEGIN
+    SELECT RAISE(ABORT, 'copyright events are append-only');
+END;
+
+CREATE TRIGGER copyright_events_no_delete BEFORE DELETE ON copyright_events BEGIN
+    SELECT RAISE(ABORT, 'copyright events are append-only');
+END;
+
+-- Image requests whose Referer names another site, per work, site and day.
+CREATE TABLE image_usage (
+    artwork_id          TEXT NOT NULL REFERENCES artworks (id) ON DELETE CASCADE,
+    site                TEXT NOT NULL,
+    day                 TEXT NOT NULL,
+    requests            INTEGER NOT NULL DEFAULT 0,
+    last_page           TEXT,
+    first_seen          TEXT NOT NULL,
+    last_seen           TEXT NOT NULL,
+    PRIMARY KEY (artwork_id, site, day)
+) WITHOUT ROWID;
 CREATE INDEX copy_alerts_original_id ON copy_alerts (original_id);
 
 -- ============================================================================================

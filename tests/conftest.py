@@ -32,26 +32,29 @@ class BufferedClient(FlaskClient):
             request.environ["wsgi.input"].close()
 
 
+def build_app(data_dir, **overrides):
+    """An app with its data in data_dir, as tests want it; keyword arguments override settings."""
+    config = {
+        "DATA_DIR": str(data_dir),
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "PASSWORD_HASH_METHOD": FAST_SCRYPT,
+        "CORS_ORIGINS": "http://localhost:3000",
+        "SESSION_COOKIE_SECURE": False,
+        "TRUST_PROXY": 0,
+        # Each test's index loads on its first search; a thread outliving the test is not wanted.
+        "SEARCH_WARM": False,
+        **overrides,
+    }
+    app = create_app(config)
+    app.test_client_class = BufferedClient
+    return app
+
+
 @pytest.fixture
 def make_app(tmp_path):
     """Build an app on tmp_path; keyword arguments override settings."""
-    def build(**overrides):
-        config = {
-            "DATA_DIR": str(tmp_path / "data"),
-            "RATELIMIT_ENABLED": False,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "PASSWORD_HASH_METHOD": FAST_SCRYPT,
-            "CORS_ORIGINS": "http://localhost:3000",
-            "SESSION_COOKIE_SECURE": False,
-            "TRUST_PROXY": 0,
-            # Each test's index loads on its first search; a thread outliving the test is not wanted.
-            "SEARCH_WARM": False,
-            **overrides,
-        }
-        app = create_app(config)
-        app.test_client_class = BufferedClient
-        return app
-    return build
+    return lambda **overrides: build_app(tmp_path / "data", **overrides)
 
 
 @pytest.fixture

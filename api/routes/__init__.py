@@ -11,6 +11,7 @@ from api.routes import (  # noqa: E402, F401  (imported for the routes they regi
     artists,
     artworks,
     commissions,
+    copyright,
     docs,
     exhibitions,
     featured,

@@ -29,7 +29,7 @@ from api.shapes import (
     page_of,
 )
 from search import ingest
-from store import artworks, profiles
+from store import artworks, copyright, profiles
 
 MAX_BATCH_FILES = 20
 
@@ -58,6 +58,11 @@ class ArtworkFields(Body):
     tags: Tags = None
 
 
+WITHHELD = {"takedown": "This work is withheld after its copy alert was confirmed; dispute the takedown to have "
+                        "it reviewed.",
+            "hold": "This upload is held for review and is shown once a curator releases it."}
+
+
 class UploadFields(ArtworkFields):
     """The text parts of an upload, beside one or more image_file parts (up to 20)."""
     # Multipart values are text: "12.5" is a price and "3" a category id here.
@@ -76,6 +81,8 @@ class CopyMatch(Shape):
 
 class Uploaded(ArtworkDetail):
     possible_copy_of: list[CopyMatch]
+    held_for_review: bool = Field(description="Kept private until a curator releases it: the artist has "
+                                              f"{copyright.REPEAT_OFFENDER_TAKEDOWNS} or more standing takedowns.")
 
 
 class BatchEntry(Shape):
@@ -84,6 +91,7 @@ class BatchEntry(Shape):
     status: int
     artwork: Artwork | None = None
     possible_copy_of: list[CopyMatch] | None = None
+    held_for_review: bool | None = None
     error: dict[str, Any] | None = None
 
 
@@ -133,6 +141,7 @@ def _batch_response(files, results):
         if stored:
             entry["artwork"] = artworks_json([artworks.get_artwork(get_db(), stored.artwork_id)])[0]
             entry["possible_copy_of"] = possible_copy_of(stored.possible_copy_of)
+            entry["held_for_review"] = stored.held
         else:
             entry["error"] = problem
         items.append(entry)
@@ -178,7 +187,7 @@ def upload_artworks(query):
         return _batch_response(files, results)
     stored = results[0][0]
     body = {**artwork_detail_json(artworks.get_artwork(get_db(), stored.artwork_id)),
-            "possible_copy_of": possible_copy_of(stored.possible_copy_of)}
+            "possible_copy_of": possible_copy_of(stored.possible_copy_of), "held_for_review": stored.held}
     return jsonify(body), 201, {"Location": f"/api/artworks/{stored.artwork_id}"}
 
 
@@ -198,7 +207,8 @@ def get_artwork(artwork_id, query):
     return jsonify(artwork_detail_json(artwork))
 
 
-@operation(bp, "PUT", "/artworks/<artwork_id>", access="user", body=ArtworkFields, response=ArtworkDetail)
+@operation(bp, "PUT", "/artworks/<artwork_id>", access="user", body=ArtworkFields, response=ArtworkDetail,
+           errors=(409,))
 def update_artwork(artwork_id, query, body):
     artwork = own_artwork(artwork_id)
     changes = given(body)
@@ -206,6 +216,10 @@ def update_artwork(artwork_id, query, body):
     if "title" in changes and changes["title"] is None:
         raise validation_error({"title": "cannot be empty"})
     check_category(changes.get("category_id"))
+    shown = changes.get("availability_status", "private") != "private"
+    withheld = copyright.withheld_by(get_db(), artwork_id) if shown else None
+    if withheld:
+        raise ApiError(409, WITHHELD[withheld])
     ingest.edit(get_db(), media(), database_path(), artwork, changes, tags, max_pixels=max_pixels())
     return jsonify(artwork_detail_json(artworks.get_artwork(get_db(), artwork_id)))
 

@@ -1,10 +1,12 @@
 """Artwork images: the original's renditions and thumbnails, negotiated by format, watermarked
-where the artist asks, cached by ETag, and counted as image views."""
+where the artist asks, cached by ETag, and counted as image views; requests from pages on other
+sites (their Referer) are counted per work and site for the artist's usage report."""
 
 import io
 import logging
 import sqlite3
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from flask import request, send_file
 from pydantic import BeforeValidator, Field
@@ -12,14 +14,14 @@ from pydantic import BeforeValidator, Field
 import imaging
 from api.access import visible_artwork_or_404
 from api.auth import current_user_id
-from api.db import get_db, max_pixels, media, viewer_key
+from api.db import get_db, max_pixels, media, viewer_key, write
 from api.limits import rate_limit
 from api.parsing import Choice, Flag, Query
 from api.problems import ApiError, fault_of
 from api.routes import bp
 from api.routing import operation
 from imaging import derivatives
-from store import artworks, profiles
+from store import artworks, copyright, profiles
 
 log = logging.getLogger("easel")
 
@@ -95,7 +97,33 @@ def _serve_rendition(artwork_id, query, *, count_image_view=False):
         response.vary.add("Cookie")
     if count_image_view and viewer_id != artwork["artist_id"] and _whole_image_sent(response):
         _count_view(artwork_id, viewer_id)
+    if response.status_code == 304 or _whole_image_sent(response):
+        _count_usage(artwork_id)
     return response
+
+
+def _foreign_referrer():
+    """(site, page without its query) of a Referer on another host than ours, else (None, None)."""
+    parts = urlsplit(request.referrer or "")
+    site = (parts.hostname or "").lower()
+    if not site or parts.scheme not in ("http", "https") or site == (request.host.split(":")[0]).lower():
+        return None, None
+    return site[:253], f"{parts.scheme}://{parts.netloc}{parts.path}"[:500]
+
+
+def _count_usage(artwork_id):
+    site, page = _foreign_referrer()
+    if site is None:
+        return
+    # Like a view, usage that cannot be counted must not cost the other site's visitor the image.
+    try:
+        with write():
+            copyright.record_usage(get_db(), artwork_id, site, page)
+    except sqlite3.OperationalError as error:
+        if fault_of(error)[0] is None:
+            raise
+        log.warning("an image request from another site was not counted",
+                    extra={"fields": {"artwork_id": artwork_id, "site": site, "error": str(error)}})
 
 
 def _count_view(artwork_id, viewer_id):

@@ -1,4 +1,4 @@
-"""Search by image, similar art, copies of an artist's work, and the copy alerts they raise."""
+"""Search by image, similar art, and copies of an artist's work."""
 
 from typing import Any, Literal
 
@@ -6,19 +6,18 @@ from flask import jsonify, request
 from pydantic import Field
 
 import imaging
-from api.access import own_artwork, stored_probe_or_409, visible_artwork_or_404
-from api.auth import current_user_id, require_user
-from api.db import database_path, get_db, max_pixels, write
-from api.fields import Body, Text
+from api.access import own_artwork, visible_artwork_or_404
+from api.auth import current_user_id
+from api.db import database_path, get_db, max_pixels
 from api.limits import rate_limit
-from api.parsing import Choice, Paged, Query, WholeNumber, list_response
+from api.parsing import Choice, Query, WholeNumber, list_response
 from api.problems import ApiError, validation_error
 from api.routes import bp
 from api.routing import operation
 from api.shapes import ArtworkSummary, Shape, page_of, summaries
 from search import copies, visual
 from search import similar as similar_art
-from store import copyright
+from store import artworks, copyright
 
 MAX_MATCHES = 50
 
@@ -35,15 +34,6 @@ class ImageSearchForm(Shape):
 class SimilarQuery(Query):
     mode: Choice(similar_art.MODES) = "mixed"
     limit: WholeNumber(cap=MAX_MATCHES) = 20
-
-
-class AlertsQuery(Paged):
-    status: Choice(copyright.STATUSES) | None = None
-
-
-class AlertResolution(Body):
-    status: Literal[copyright.RESOLUTIONS]
-    note: Text(1000) | None = None
 
 
 class Match(Shape):
@@ -71,20 +61,16 @@ class SimilarWorks(page_of(SimilarWork)):
     mode: str
 
 
-class Copies(page_of(Match)):
+class RecordedCopy(Match):
+    posted_first: Literal["this", "other"] = Field(
+        description="'this': the other work came later and may copy this one; 'other': it was there first.")
+    alert_id: str | None = Field(description="The copy alert, when it is addressed to you.")
+    status: str = Field(description="The alert's status: open, dismissed or confirmed.")
+    takedown_status: str | None
+
+
+class Copies(page_of(RecordedCopy)):
     threshold: float
-
-
-class CopyAlert(Shape):
-    id: str
-    status: str
-    score: float
-    evidence: dict[str, Any]
-    original: ArtworkSummary | None
-    copy_: ArtworkSummary | None = Field(alias="copy")
-    note: str | None
-    created_at: str
-    resolved_at: str | None
 
 
 def _matches_json(found, shown):
@@ -126,34 +112,20 @@ def similar_artworks(artwork_id, query):
     return list_response(items, len(items), 1, query.limit, mode=query.mode)
 
 
-@operation(bp, "GET", "/artworks/<artwork_id>/copies", access="user", response=Copies, errors=(409,))
+@operation(bp, "GET", "/artworks/<artwork_id>/copies", access="user", response=Copies)
 def artwork_copies(artwork_id, query):
+    """Works by others recorded as copies of this one, or as works it may copy: the same answers
+    the uploads got (possible_copy_of) and the alerts hold."""
     artwork = own_artwork(artwork_id, action="see the copies of")
-    found = visual.copies_by_others(get_db(), database_path(), stored_probe_or_409(artwork), artwork["artist_id"],
-                                    limit=MAX_MATCHES)
-    items = _matches_json(found, summaries([a for a, _, _ in found]))
+    conn = get_db()
+    pairs = copyright.recorded_pairs(conn, artwork_id)
+    others = artworks.artworks_by_id(conn, [pair["other_id"] for pair in pairs])
+    mine = artwork["artist_id"]
+    shown = summaries([pair["other_id"] for pair in pairs
+                       if pair["other_id"] in others and (artworks.is_visible(others[pair["other_id"]], mine)
+                                                          or pair["takedown_status"] and pair["artist_id"] == mine)])
+    items = [{"artwork": shown[pair["other_id"]], "score": pair["score"], "evidence": pair["evidence"],
+              "posted_first": pair["posted_first"], "alert_id": pair["alert_id"] if pair["artist_id"] == mine else None,
+              "status": pair["status"], "takedown_status": pair["takedown_status"]}
+             for pair in pairs if pair["other_id"] in shown][:MAX_MATCHES]
     return list_response(items, len(items), 1, MAX_MATCHES, threshold=copies.COPY_THRESHOLD)
-
-
-def copy_alert_json(alert, shown):
-    return {"id": alert["id"], "status": alert["status"], "score": alert["score"], "evidence": alert["evidence"],
-            "original": shown.get(alert["original_id"]), "copy": shown.get(alert["artwork_id"]),
-            "note": alert["note"], "created_at": alert["created_at"], "resolved_at": alert["resolved_at"]}
-
-
-@operation(bp, "GET", "/copyright/alerts", access="user", query=AlertsQuery, response=page_of(CopyAlert))
-def list_copy_alerts(query):
-    alerts, total = copyright.alerts_for(get_db(), require_user(), status=query.status, limit=query.per_page,
-                                         offset=query.offset)
-    shown = summaries({a["original_id"] for a in alerts} | {a["artwork_id"] for a in alerts})
-    return list_response([copy_alert_json(a, shown) for a in alerts], total, query.page, query.per_page)
-
-
-@operation(bp, "PUT", "/copyright/alerts/<alert_id>", access="user", body=AlertResolution, response=CopyAlert)
-def resolve_copy_alert(alert_id, query, body):
-    alert = copyright.get_alert(get_db(), alert_id)
-    if alert is None or alert["artist_id"] != require_user():
-        raise ApiError(404, "No copy alert of yours has that id.")
-    with write():
-        alert = copyright.resolve(get_db(), alert_id, body.status, body.note)
-    return jsonify(copy_alert_json(alert, summaries([alert["original_id"], alert["artwork_id"]])))

@@ -3,9 +3,9 @@
 import io
 import random
 
-from PIL import ImageOps
+from PIL import Image, ImageOps
 
-from bench.copy_transforms import crop, jpeg, watermark
+from bench.copy_transforms import crop, jpeg, perspective, region, watermark
 from tests.conftest import assert_problem, encoded, image_bytes, painting, upload_ok
 
 
@@ -34,6 +34,33 @@ def test_search_by_image_finds_the_copy_and_ranks_similar_art(client, signed_in)
     assert set(ids(body["similar"])) <= set(others) and body["similar"]
     assert original["id"] not in ids(body["similar"])
     assert all(0 <= entry["score"] <= 1 for entry in body["similar"])
+
+
+def test_a_half_crop_and_a_photo_at_an_angle_are_found_by_keypoints_with_their_boxes(client, signed_in):
+    artist, _ = signed_in()
+    original = upload_ok(artist, encoded(painting(21, (900, 700))), title="Original")
+    for seed in (22, 23):
+        upload_ok(artist, encoded(painting(seed, (900, 700))))
+    rng = random.Random(4)
+    for variant in (region(painting(21, (900, 700)), rng, 0.5), perspective(painting(21, (900, 700)), rng, 0.22)):
+        body = search_image(client, encoded(variant)).get_json()
+        assert ids(body["duplicates"]) == [original["id"]]
+        evidence = body["duplicates"][0]["evidence"]
+        assert evidence["matched_by"] == "keypoints" and evidence["keypoints"]["inliers"] >= 14
+        x0, y0, x1, y1 = evidence["keypoints"]["original_box"]
+        assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1
+
+
+def test_turned_flipped_and_inverted_copies_are_found_whole(client, signed_in):
+    artist, _ = signed_in()
+    original = upload_ok(artist, encoded(painting(24)), title="Original")
+    cases = {"turned 90 degrees clockwise": painting(24).transpose(Image.Transpose.ROTATE_270),
+             "flipped upside down": painting(24).transpose(Image.Transpose.FLIP_TOP_BOTTOM),
+             "as given, inverted": ImageOps.invert(painting(24))}
+    for orientation, variant in cases.items():
+        body = search_image(client, encoded(variant)).get_json()
+        assert ids(body["duplicates"]) == [original["id"]], orientation
+        assert body["duplicates"][0]["evidence"]["orientation"] == orientation
 
 
 def test_search_by_image_never_shows_others_private_works(client, signed_in):

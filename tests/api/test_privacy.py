@@ -4,11 +4,12 @@ that stopped showing anything could not pass for a private one."""
 
 import io
 import json
+import sqlite3
 
 import pytest
 
 from tests.api.test_exhibitions import call, set_dates
-from tests.conftest import encoded, painting, upload_ok
+from tests.conftest import build_app, encoded, painting, register, upload_ok
 
 TITLE, TAG, MEDIUM = "Nocturne Quayside", "hiddenmotif", "Encaustic"
 
@@ -24,6 +25,14 @@ def mentions(text, secret):
 
 @pytest.fixture
 def world(app, signed_in, db):
+    return make_world(signed_in, db)
+
+
+def make_world(signed_in, db):
+    # An earlier work by another artist that the secret copies: confirming the copy alert its
+    # upload raises is the other way to hide it (a takedown).
+    claimant_client, _ = signed_in()
+    original = upload_ok(claimant_client, encoded(painting(7)), title="Harbour study")
     artist_client, artist = signed_in()
     reader, _ = signed_in(account_type="collector")
     others = [signed_in()[0] for _ in range(2)]
@@ -53,7 +62,8 @@ def world(app, signed_in, db):
     set_dates(db, exhibition["id"], -2, -1, 5)  # opened: the accepted works are on show
     return {"artist_client": artist_client, "artist": artist, "reader": reader, "others": others,
             "secret": secret, "secret_image": secret_image, "lighthouse": lighthouse, "gallery": gallery,
-            "exhibition": exhibition, "category": category, "other_artist": other_artist}
+            "exhibition": exhibition, "category": category, "other_artist": other_artist,
+            "claimant_client": claimant_client, "original": original}
 
 
 def surfaces(client, world):
@@ -69,7 +79,7 @@ def surfaces(client, world):
         "featured": text_of(client.get("/api/featured?per_page=100")),
         "trending works": text_of(client.get("/api/trending?type=artworks&window=24h")),
         "trending tags": text_of(client.get("/api/trending?type=tags&window=24h")),
-        "similar": text_of(client.get(f"/api/artworks/{world['lighthouse']['id']}/similar")),
+        "similar": text_of(client.get(f"/api/artworks/{world['original']['id']}/similar")),
         "search by image": text_of(image),
         "profile": text_of(client.get(f"/api/artists/{artist_id}")),
         "tags": text_of(client.get(f"/api/tags?q={TAG[:6]}")),
@@ -129,3 +139,55 @@ def test_a_private_work_shows_through_no_surface(app, world):
     assert "Popular with people who liked a work" in feed  # the reason stays, without the name
     own = world["artist_client"].get(f"/api/artworks/{world['secret']['id']}")
     assert own.status_code == 200 and own.get_json()["title"] == TITLE  # its artist still has it
+
+
+# --- A confirmed copy ----------------------------------------------------------------------------
+
+SURFACES = ("artwork list", "artwork list by tag", "search", "suggestions", "featured", "trending works",
+            "trending tags", "similar", "search by image", "profile", "tags", "gallery", "galleries", "exhibition",
+            "notifications", "feed")
+
+
+@pytest.fixture(scope="module")
+def withheld(tmp_path_factory):
+    """One world in which the secret, a copy of the claimant's original, is taken down after every
+    surface was seen to show it; the tests below only read."""
+    app = build_app(tmp_path_factory.mktemp("withheld") / "data")
+    conn = sqlite3.connect(app.config["DATABASE"], isolation_level=None)
+    conn.row_factory = sqlite3.Row
+
+    def signed_in(**fields):
+        new_client = app.test_client()
+        return new_client, register(new_client, **fields)
+
+    world = make_world(signed_in, conn)
+    before = surfaces(world["reader"], world)
+    assert set(before) == set(SURFACES)
+    assert {name for name, text in before.items() if not mentions(text, world["secret"])} == set()
+    alerts = world["claimant_client"].get("/api/copyright/alerts").get_json()["items"]
+    alert = next(a for a in alerts if a["copy"]["id"] == world["secret"]["id"])
+    confirmed = world["claimant_client"].put(f"/api/copyright/alerts/{alert['id']}", json={"status": "confirmed"})
+    assert confirmed.status_code == 200, confirmed.get_json()
+    viewers = {"anonymous": app.test_client(), "reader": world["reader"], "another": world["others"][0],
+               "claimant": world["claimant_client"]}
+    seen = {viewer: surfaces(client, world) for viewer, client in viewers.items()}
+    yield app, world, seen, viewers
+    conn.close()
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_a_confirmed_copy_shows_on_no_surface(withheld, surface):
+    _, world, seen, _ = withheld
+    for viewer, shown in seen.items():
+        if surface in shown:
+            assert not mentions(shown[surface], world["secret"]), f"{viewer} still sees the copy on {surface}"
+
+
+def test_a_confirmed_copy_counts_nowhere_and_stays_with_its_uploader(withheld):
+    _, world, _, viewers = withheld
+    for viewer, client in viewers.items():
+        assert counts(client, world) == dict.fromkeys(COUNTS, 0), viewer
+    own = world["artist_client"].get(f"/api/artworks/{world['secret']['id']}").get_json()
+    assert own["title"] == TITLE and own["withheld"] == "takedown"
+    mine = world["artist_client"].get(f"/api/artworks?artist_id={world['artist']['id']}&per_page=100")
+    assert world["secret"]["id"] in text_of(mine)   # the uploader's own list keeps it

@@ -95,14 +95,48 @@ def test_unrelated_pictures_are_not_copies():
 def test_a_mirrored_copy_says_so_in_its_evidence():
     original = painting(8)
     evidence = copies.evidence(fingerprint.probe(ImageOps.mirror(original)), stored([original]))
-    assert evidence.whole_mirrored[0] and evidence.whole[0] <= 6
+    assert fingerprint.ORIENTATIONS[evidence.orientation[0]] == "mirrored" and evidence.whole[0] <= 6
 
 
 def test_a_cropped_copy_matches_by_a_window():
     original = painting(9)
     cropped = original.crop((int(original.width * 0.2), 0, original.width, int(original.height * 0.85)))
     evidence = copies.evidence(fingerprint.probe(cropped), stored([original]))
-    assert evidence.by_window[0] and copies.scores(evidence.features())[0] >= copies.COPY_THRESHOLD
+    assert copies.MATCHED_BY[evidence.matched_by[0]] == "window"
+    assert copies.scores(evidence.features())[0] >= copies.COPY_THRESHOLD
+
+
+@pytest.mark.parametrize("turn", list(fingerprint.DIHEDRAL[1:]))
+def test_every_turn_and_flip_is_matched_whole_in_the_orientation_that_undoes_it(turn):
+    original = painting(10)
+    evidence = copies.evidence(fingerprint.probe(original.transpose(turn)), stored([original]))
+    undo = fingerprint.DIHEDRAL[int(evidence.orientation[0])]
+    assert original.transpose(turn).transpose(undo).tobytes() == original.tobytes()
+    assert evidence.whole[0] <= 6 and copies.scores(evidence.features())[0] >= copies.COPY_THRESHOLD
+
+
+def test_a_negative_is_matched_in_an_inverted_orientation_with_its_colours_inverted_back():
+    original = painting(11)
+    evidence = copies.evidence(fingerprint.probe(ImageOps.invert(original)), stored([original]))
+    assert fingerprint.ORIENTATIONS[evidence.orientation[0]] == "as given, inverted"
+    assert evidence.colour[0] < 0.1 and copies.scores(evidence.features())[0] >= copies.COPY_THRESHOLD
+
+
+def test_a_work_in_a_collage_is_found_as_a_sub_picture_with_its_box():
+    original, others = painting(12, (300, 240)), [painting(seed, (300, 240)) for seed in (13, 14, 15)]
+    collage = Image.new("RGB", (640, 520), (255, 255, 255))
+    places = [(10, 10), (330, 10), (10, 270), (330, 270)]
+    for (x, y), tile in zip(places, [others[0], original, *others[1:]], strict=True):
+        collage.paste(tile, (x, y))
+    probe = fingerprint.probe(collage)
+    evidence = copies.evidence(probe, stored([original, *others]))
+    assert copies.MATCHED_BY[evidence.matched_by[0]] == "part" and copies.scores(evidence.features())[0] >= 0.5
+    box = np.array(probe.parts[int(evidence.part_index[0])])
+    assert np.abs(box - [330 / 640, 10 / 520, 630 / 640, 250 / 520]).max() < 0.03
+
+
+def test_a_plain_photograph_holds_no_sub_pictures():
+    assert fingerprint.sub_pictures(painting(16)) == ()
 
 
 @pytest.mark.skipif(not SHARED_ART.is_dir(), reason="../shared/data is absent")

@@ -1,0 +1,96 @@
+"""The visual-word inverted index: the candidate stage of keypoint matching.
+
+Each indexed work contributes the distinct visual words (imaging.vocabulary) of its INDEXED
+strongest keypoints. A query's words vote for the works that hold them, each vote weighted by
+the word's inverse document frequency, and a work's total is divided by the square root of its
+own words' weight (a cosine on idf-weighted binary vectors), so a busy picture with many
+common words does not outvote the true one. The best voted rows go to geometric verification.
+
+Postings are one int32 array of rows sorted by word, with an offset per word: 4 bytes per
+indexed word of a work. Rows set since the last build are kept aside and voted for directly
+until there are REBUILD_AFTER of them.
+"""
+
+import numpy as np
+
+from imaging.vocabulary import WORDS
+
+INDEXED = 200               # strongest keypoints of a work whose words are indexed
+MAX_QUERY_WORDS = 400       # a query votes with its rarest words; common ones cost most and say least
+MIN_SHARED = 6              # fewer shared words than this is chance
+REBUILD_AFTER = 2000
+
+
+class WordIndex:
+    def __init__(self):
+        self.offsets = np.zeros(WORDS + 1, np.int64)
+        self.rows = np.zeros(0, np.int32)
+        self.weight = np.zeros(0, np.float32)        # per row: the sum of its words' idf
+        self.idf = np.ones(WORDS, np.float32)
+        self.pending: dict[int, np.ndarray] = {}      # row -> words, set since the last build
+        self.dropped: set[int] = set()               # rows whose postings are stale
+
+    def set(self, row: int, words: np.ndarray | None) -> None:
+        """A row's words (None or empty to drop the row)."""
+        self.dropped.add(row)
+        if words is not None and len(words):
+            self.pending[row] = np.unique(np.asarray(words[:INDEXED], np.uint16))
+        else:
+            self.pending.pop(row, None)
+
+    def needs_build(self) -> bool:
+        return len(self.pending) + len(self.dropped) > REBUILD_AFTER
+
+    def build(self, capacity: int) -> None:
+        """Fold pending rows into the postings and recompute idf over every indexed row."""
+        words = np.repeat(np.arange(WORDS, dtype=np.uint16), np.diff(self.offsets))
+        rows = self.rows
+        if self.dropped:
+            keep = ~np.isin(rows, np.fromiter(self.dropped, np.int32, len(self.dropped)))
+            words, rows = words[keep], rows[keep]
+        if self.pending:
+            words = np.concatenate([words, *self.pending.values()])
+            rows = np.concatenate([rows, *(np.full(len(w), r, np.int32) for r, w in self.pending.items())])
+        self.pending, self.dropped = {}, set()
+        self.load(rows, words, capacity)
+
+    def load(self, rows: np.ndarray, words: np.ndarray, capacity: int) -> None:
+        """Replace the postings with (row, word) pairs given as two flat arrays."""
+        order = np.argsort(words, kind="stable")      # a radix sort for 16-bit keys
+        counts = np.bincount(words, minlength=WORDS)
+        self.rows = np.asarray(rows, np.int32)[order]
+        self.offsets = np.concatenate([[0], np.cumsum(counts)])
+        documents = max(int(np.count_nonzero(np.bincount(self.rows, minlength=1))), 1)
+        self.idf = np.log((documents + 1) / (counts + 0.5)).astype(np.float32)
+        self.weight = np.bincount(self.rows, weights=np.repeat(self.idf, counts), minlength=capacity).astype(np.float32)
+
+    def vote(self, words: np.ndarray, allowed: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, shared word counts) of up to `limit` allowed rows, best voted first."""
+        wanted = np.unique(np.asarray(words, np.uint16))
+        wanted = wanted[np.argsort(-self.idf[wanted], kind="stable")[:MAX_QUERY_WORDS]]
+        starts, ends = self.offsets[wanted], self.offsets[wanted.astype(np.int64) + 1]
+        lengths = ends - starts
+        positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        rows = self.rows[positions]
+        capacity = len(allowed)
+        votes = np.bincount(rows, weights=np.repeat(self.idf[wanted], lengths), minlength=capacity)[:capacity]
+        shared = np.bincount(rows, minlength=capacity)[:capacity]
+        weight = np.zeros(capacity, np.float32)
+        weight[:len(self.weight)] = self.weight[:capacity]
+        if self.dropped:
+            stale = np.fromiter(self.dropped, np.int64, len(self.dropped))
+            stale = stale[stale < capacity]
+            votes[stale], shared[stale] = 0, 0
+        for row, own in self.pending.items():
+            if row < capacity:
+                common = np.intersect1d(own, wanted, assume_unique=True)
+                votes[row], shared[row] = self.idf[common].sum(), len(common)
+                weight[row] = self.idf[own].sum()
+        score = votes / np.sqrt(np.maximum(weight, 1e-6) * max(float(self.idf[wanted].sum()), 1e-6))
+        score[~allowed | (shared < MIN_SHARED)] = 0
+        found = np.flatnonzero(score)
+        best = found[np.argsort(-score[found], kind="stable")[:limit]]
+        return best, shared[best]
+
+    def nbytes(self) -> int:
+        return self.offsets.nbytes + self.rows.nbytes + self.weight.nbytes + self.idf.nbytes
