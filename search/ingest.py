@@ -72,8 +72,9 @@ def decide_hold(conn, media: MediaStore, database: str, hold: dict, decision: st
     matches = []
     if decision == "release" and hold["requested_status"] != "private":
         artwork = artworks.get_artwork(conn, hold["artwork_id"])
-        probe = stored_probe(media, artwork, max_pixels=max_pixels) if artwork["image_path"] else None
-        matches = originals_of(conn, database, probe, artwork["artist_id"]) if probe is not None else []
+        probe = (stored_probe(media, artwork, max_pixels=max_pixels)
+                 if artwork is not None and artwork["image_path"] else None)
+        matches = originals_of(conn, database, probe, artwork["artist_id"]) if probe is not None and artwork else []
     with store.transaction(conn):
         decided = copyright.decide_hold(conn, hold, decision, actor_id, note)
         copyright.raise_alerts(conn, hold["artwork_id"], matches)
