@@ -16,7 +16,9 @@ import numpy as np
 from imaging.vocabulary import WORDS
 
 INDEXED = 200               # strongest keypoints of a work whose words are indexed
-MAX_QUERY_WORDS = 400       # a query votes with its rarest words; common ones cost most and say least
+# A query votes with the words of its strongest keypoints, which survive a change best; its
+# rarest words, tried first, were mostly noise (a phone photo's background, JPEG blocks).
+MAX_QUERY_WORDS = 400
 MIN_SHARED = 6              # fewer shared words than this is chance
 REBUILD_AFTER = 2000
 
@@ -65,9 +67,10 @@ class WordIndex:
         self.weight = np.bincount(self.rows, weights=np.repeat(self.idf, counts), minlength=capacity).astype(np.float32)
 
     def vote(self, words: np.ndarray, allowed: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, shared word counts) of up to `limit` allowed rows, best voted first."""
-        wanted = np.unique(np.asarray(words, np.uint16))
-        wanted = wanted[np.argsort(-self.idf[wanted], kind="stable")[:MAX_QUERY_WORDS]]
+        """(rows, shared word counts) of up to `limit` allowed rows, best voted first; `words`
+        are the query keypoints' words, strongest keypoint first."""
+        distinct, first = np.unique(np.asarray(words, np.uint16), return_index=True)
+        wanted = distinct[np.argsort(first, kind="stable")[:MAX_QUERY_WORDS]]
         starts, ends = self.offsets[wanted], self.offsets[wanted.astype(np.int64) + 1]
         lengths = ends - starts
         positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())

@@ -173,3 +173,48 @@ def test_gunicorn_answers_oversized_bodies_and_query_strings_with_problem_docume
         # gunicorn.conf.py lets long request lines through, so Easel's own 414 document answers them.
         status, headers, body = server.call("GET", "/api/search?q=" + "a" * 70_000)
         assert (status, headers["Content-Type"], body["status"]) == (414, "application/problem+json", 414)
+
+
+def test_a_copy_is_confirmed_disputed_and_upheld_over_http(tmp_path):
+    """The takedown path across two gunicorn workers: whichever worker answers, a withheld copy
+    is gone from search and from the artwork route, and a curator made by the CLI decides."""
+    from bench.copy_transforms import jpeg
+    from tests.conftest import encoded, painting
+
+    data_dir = tmp_path / "data"
+    with Server(COMMANDS["gunicorn app:app"], data_dir) as server:
+        painter, copier, curator = (server.register(name) for name in ("hokusai", "copycat", "moderator"))
+        granted = subprocess.run([str(BIN / "flask"), "--app", "app", "grant-role", "moderator", "curator"], cwd=ROOT,
+                                 capture_output=True, text=True, env=server.env, timeout=60)
+        assert granted.returncode == 0, granted.stderr
+        original = server.upload(painter, encoded(painting(70)), title="The Great Wave")
+        copy = server.upload(copier, encoded(jpeg(painting(70), None, 55)), title="Big wave remix")
+        assert [match["artwork"]["id"] for match in copy["possible_copy_of"]] == [original["id"]]
+
+        _, _, alerts = server.call("GET", "/api/copyright/alerts?status=open", cookie=painter)
+        alert = alerts["items"][0]
+        status, _, body = server.call("PUT", f"/api/copyright/alerts/{alert['id']}",
+                                      {"status": "confirmed", "note": "My wave"}, cookie=painter)
+        assert status == 200 and body["takedown"]["status"] == "withheld"
+        for _ in range(4):                 # enough requests to meet both workers
+            assert server.call("GET", f"/api/artworks/{copy['id']}")[0] == 404
+            _, _, found = server.call("GET", "/api/search?q=wave")
+            assert [item["id"] for item in found["items"]] == [original["id"]]
+
+        dispute = f"/api/copyright/takedowns/{alert['id']}/dispute"
+        statement = {"statement": "I painted this wave myself, at the beach."}
+        assert server.call("POST", dispute, statement, cookie=painter)[0] == 404
+        assert server.call("POST", dispute, statement, cookie=copier)[0] == 200
+        assert server.call("POST", dispute, statement, cookie=copier)[0] == 409
+        assert server.call("GET", "/api/moderation/copyright", cookie=copier)[0] == 403
+        _, _, queue = server.call("GET", "/api/moderation/copyright", cookie=curator)
+        assert [item["id"] for item in queue["items"]] == [alert["id"]]
+        status, _, decided = server.call("PUT", f"/api/moderation/copyright/{alert['id']}",
+                                         {"decision": "uphold", "note": "Same strokes"}, cookie=curator)
+        assert status == 200 and decided["status"] == "removed"
+
+        _, _, takedown = server.call("GET", f"/api/copyright/takedowns/{alert['id']}", cookie=painter)
+        assert [event["action"] for event in takedown["events"]] == ["withheld", "disputed", "removed"]
+        _, _, told = server.call("GET", "/api/notifications", cookie=copier)
+        assert "removed" in [n["data"].get("event") for n in told["items"] if n["kind"] == "copy_alert"]
+        assert server.call("GET", f"/api/artworks/{copy['id']}")[0] == 404

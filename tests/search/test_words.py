@@ -24,6 +24,15 @@ def test_the_work_sharing_most_rare_words_is_voted_first():
     assert found[0] == 42 and shared[0] >= 60
 
 
+def test_a_query_votes_with_its_strongest_keypoints_words_however_rare_its_others_are():
+    rng = np.random.default_rng(5)
+    rows = [random_words(rng) for _ in range(200)]
+    unseen = np.arange(8000, 8000 + words.MAX_QUERY_WORDS, dtype=np.uint16)   # in no work: the rarest
+    index = built(rows)
+    assert index.vote(np.concatenate([rows[9][:40], unseen]), np.ones(200, bool), limit=1)[0].tolist() == [9]
+    assert 9 not in index.vote(np.concatenate([unseen, rows[9][:40]]), np.ones(200, bool), limit=5)[0]
+
+
 def test_rows_sharing_only_a_few_words_by_chance_are_not_candidates():
     rng = np.random.default_rng(2)
     rows = [random_words(rng, 40) for _ in range(50)]
