@@ -77,15 +77,18 @@ class Collection:
         """Rows the index's candidate stage finds and the score passes, by hashes or by verified
         keypoints, as search.visual.find_copies decides (with these coefficients)."""
         rows = self.index.candidates(probe)
-        hashed = rows
+        hashed = {}
         if len(rows):
             scores = copies.scores(copies.evidence(probe, self.index.stored(rows)).features(), coefficients)
             order = np.argsort(-scores, kind="stable")
-            hashed = rows[order][scores[order] >= threshold]
+            hashed = {int(row): float(score) for row, score in zip(rows[order], scores[order], strict=True)
+                      if score >= threshold}
         checks = visual.verified(self.index, probe, self.index.alive, self._keypoints_of,
-                                 hashed[:visual.VERIFIED_HASH_MATCHES].tolist())
-        by_keypoints = [row for row, check in checks.items() if copies.keypoint_score(check.inliers) >= threshold]
-        return np.union1d(hashed, np.asarray(by_keypoints, np.int64))
+                                 list(hashed)[:visual.VERIFIED_HASH_MATCHES])
+        kept = {row for row, score in hashed.items() if not (row in checks and visual.refuted(score, checks[row]))}
+        kept |= {row for row, check in checks.items()
+                 if check is not None and copies.keypoint_score(check.inliers) >= threshold}
+        return np.asarray(sorted(kept), np.int64)
 
     def _keypoints_of(self, artwork_ids):
         return {i: self.keypoints[i] for i in artwork_ids}
@@ -192,7 +195,8 @@ def wild_variants(collection, names, coefficients, threshold):
         predicted = set(collection.predict(probe, coefficients, threshold).tolist())
         checks = visual.verified(collection.index, probe, collection.index.alive, collection._keypoints_of,
                                  [canonical] if canonical is not None else [])
-        inliers = checks[canonical].inliers if canonical in checks else 0
+        check = checks.get(canonical) if canonical is not None else None
+        inliers = check.inliers if check is not None else 0
         own = float(score[canonical]) if canonical is not None else float("nan")
         others = [names[i] for i in predicted if i != canonical]
         print(f"  {row['is_same_artwork']:<6} {row['relation'][:34]:<34} hash score {own:.3f} "

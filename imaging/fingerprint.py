@@ -93,10 +93,12 @@ class Probe:
     parts: tuple                  # boxes (fractions of the untrimmed query) of the pictures it holds
     colour: np.ndarray
     inverted_colour: np.ndarray   # the colours of the negative, for the inverted orientations
-    # imaging.keypoints.Keypoints of the query and their visual words, when the caller took them
-    # (imaging.pipeline does); without them only the hashes are looked up.
+    # imaging.keypoints.Keypoints of the query, their visual words (one each, as a stored work
+    # keeps them) and the words the query votes with (imaging.vocabulary.QUERY_BRANCHES each),
+    # when the caller took them (imaging.pipeline does); without them only hashes are looked up.
     keypoints: Any = None
     words: Any = None
+    query_words: Any = None
 
 
 # --- Preparation ----------------------------------------------------------------------------------

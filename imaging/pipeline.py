@@ -96,7 +96,9 @@ def query_probe(small, medium) -> Probe:
     """The copy-detection probe of the small (256 px) and medium (640 px) copies, with the
     medium copy's keypoints and their visual words."""
     found = keypoints.detect_query(medium)
-    return replace(fingerprint.probe(small), keypoints=found, words=vocabulary.words(found.descriptors))
+    voting = vocabulary.words(found.descriptors, vocabulary.QUERY_BRANCHES)
+    return replace(fingerprint.probe(small), keypoints=found, query_words=voting,
+                   words=voting[::vocabulary.QUERY_BRANCHES].copy())
 
 
 def probe(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Probe:

@@ -25,6 +25,7 @@ BRANCHING = 128
 WORDS = BRANCHING * BRANCHING
 VOCABULARY_FILE = Path(__file__).with_name("orb_vocabulary.npz")
 TRAINING_ROUNDS = 12
+QUERY_BRANCHES = 2       # words per query descriptor (a stored one has one)
 
 
 def _as_words64(descriptors: np.ndarray) -> np.ndarray:
@@ -44,22 +45,33 @@ def _nearest(points: np.ndarray, centres: np.ndarray, chunk: int = 4096) -> np.n
                            for i in range(0, len(points), chunk)] or [np.zeros(0, np.int64)])
 
 
+def _distances_to_children(points: np.ndarray, children: np.ndarray) -> np.ndarray:
+    """Hamming distances (n x BRANCHING) from each point to its own row of `children`."""
+    total = np.zeros(children.shape[:2], np.uint16)
+    for part in range(points.shape[1]):
+        total += np.bitwise_count(children[:, :, part] ^ points[:, part, None])
+    return total
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     top: np.ndarray       # uint64 (BRANCHING, 4): first-level centres
     leaves: np.ndarray    # uint64 (BRANCHING, BRANCHING, 4): second-level centres per first-level one
 
-    def words(self, descriptors: np.ndarray) -> np.ndarray:
-        """The word (0..WORDS-1, uint16) of each ORB descriptor (uint8, n x 32)."""
+    def words(self, descriptors: np.ndarray, branches: int = 1) -> np.ndarray:
+        """The word (0..WORDS-1, uint16) of each ORB descriptor (uint8, n x 32) or, with
+        `branches` > 1, its nearest leaf under each of that many nearest first-level centres
+        (n x branches words, a descriptor's together). A query takes two: a descriptor a change
+        has moved across a first-level boundary still meets its stored word."""
         if not len(descriptors):
             return np.zeros(0, np.uint16)
         points = _as_words64(descriptors)
-        branch = _nearest(points, self.top)
-        children = self.leaves[branch]                                   # (n, BRANCHING, 4)
-        distance = np.zeros(children.shape[:2], np.uint16)
-        for part in range(points.shape[1]):
-            distance += np.bitwise_count(children[:, :, part] ^ points[:, part, None])
-        return (branch * BRANCHING + distance.argmin(axis=1)).astype(np.uint16)
+        nearest = np.argsort(_distances(points, self.top), axis=1, kind="stable")[:, :branches]
+        found = np.empty((len(points), branches), np.uint16)
+        for column in range(branches):
+            branch = nearest[:, column]
+            found[:, column] = branch * BRANCHING + _distances_to_children(points, self.leaves[branch]).argmin(axis=1)
+        return found.ravel()
 
     def save(self, path: Path = VOCABULARY_FILE) -> None:
         np.savez_compressed(path, top=self.top, leaves=self.leaves)
@@ -91,8 +103,8 @@ def identity() -> str:
     return _shipped()[1]
 
 
-def words(descriptors: np.ndarray) -> np.ndarray:
-    return vocabulary().words(descriptors)
+def words(descriptors: np.ndarray, branches: int = 1) -> np.ndarray:
+    return vocabulary().words(descriptors, branches)
 
 
 # --- Training -------------------------------------------------------------------------------------

@@ -223,9 +223,10 @@ class ImageIndex:
 
     def keypoint_candidates(self, probe, allowed, limit):
         """Rows whose works share the most visual words with the probe's keypoints."""
-        if probe.words is None or not len(probe.words):
+        voting = probe.query_words if probe.query_words is not None else probe.words
+        if voting is None or not len(voting):
             return np.zeros(0, np.int64)
-        rows, _ = self.words.vote(probe.words, allowed, limit)
+        rows, _ = self.words.vote(voting, allowed, limit)
         return rows
 
     def stored(self, rows):

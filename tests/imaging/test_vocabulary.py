@@ -30,5 +30,19 @@ def test_the_shipped_vocabulary_gives_a_descriptor_and_its_slightly_changed_copy
     assert vocabulary.words(found.descriptors).max() < vocabulary.WORDS
 
 
+def test_a_query_descriptor_more_changed_still_meets_its_stored_word_among_its_two():
+    found = keypoints.detect(painting(4, (640, 480)), 300)
+    rng = np.random.default_rng(3)
+    changed = found.descriptors.copy()
+    for row in changed:
+        for byte in rng.choice(32, 12, replace=False):                   # 12 of 256 bits flipped
+            row[byte] ^= np.uint8(1 << int(rng.integers(0, 8)))
+    stored = vocabulary.words(found.descriptors)
+    voting = vocabulary.words(changed, 2).reshape(-1, 2)
+    assert (voting[:, 0] == vocabulary.words(changed)).all() and (voting[:, 0] != voting[:, 1]).all()
+    one, either = (voting[:, 0] == stored).mean(), (voting == stored[:, None]).any(axis=1).mean()
+    assert either >= one + 0.05
+
+
 def test_the_vocabulary_identity_is_its_file_digest():
     assert len(vocabulary.identity()) == 16 and vocabulary.identity() == vocabulary.identity()
