@@ -11,7 +11,6 @@ from PIL import Image, ImageOps
 from bench.copy_transforms import crop, jpeg, perspective, region, watermark
 from tests.conftest import assert_problem, encoded, image_bytes, painting, upload_ok
 
-
 IMAGES = Path(__file__).resolve().parents[3] / "shared" / "data" / "images"
 
 
