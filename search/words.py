@@ -20,6 +20,10 @@ INDEXED = 200               # strongest keypoints of a work whose words are inde
 # rarest words, tried first, were mostly noise (a phone photo's background, JPEG blocks).
 MAX_QUERY_WORDS = 400
 MIN_SHARED = 6              # fewer shared words than this is chance
+# A vote adds SHARED_UNIT + idf, so one float per row carries both the count and the idf sum:
+# idf is below log(2 * documents + 2) < 30 and a query has MAX_QUERY_WORDS words, whose idf
+# sum therefore stays below SHARED_UNIT.
+SHARED_UNIT = 16384.0
 REBUILD_AFTER = 2000
 
 
@@ -71,29 +75,37 @@ class WordIndex:
         are the query keypoints' words, strongest keypoint first."""
         distinct, first = np.unique(np.asarray(words, np.uint16), return_index=True)
         wanted = distinct[np.argsort(first, kind="stable")[:MAX_QUERY_WORDS]]
-        starts, ends = self.offsets[wanted], self.offsets[wanted.astype(np.int64) + 1]
-        lengths = ends - starts
-        positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-        rows = self.rows[positions]
         capacity = len(allowed)
-        votes = np.bincount(rows, weights=np.repeat(self.idf[wanted], lengths), minlength=capacity)[:capacity]
-        shared = np.bincount(rows, minlength=capacity)[:capacity]
+        totals = self._totals(wanted, capacity)
+        shared = (totals // SHARED_UNIT).astype(np.int64)
         weight = np.zeros(capacity, np.float32)
         weight[:len(self.weight)] = self.weight[:capacity]
-        if self.dropped:
-            stale = np.fromiter(self.dropped, np.int64, len(self.dropped))
-            stale = stale[stale < capacity]
-            votes[stale], shared[stale] = 0, 0
         for row, own in self.pending.items():
             if row < capacity:
                 common = np.intersect1d(own, wanted, assume_unique=True)
-                votes[row], shared[row] = self.idf[common].sum(), len(common)
+                shared[row] = len(common)
+                totals[row] = len(common) * SHARED_UNIT + self.idf[common].sum()
                 weight[row] = self.idf[own].sum()
-        score = votes / np.sqrt(np.maximum(weight, 1e-6) * max(float(self.idf[wanted].sum()), 1e-6))
-        score[~allowed | (shared < MIN_SHARED)] = 0
-        found = np.flatnonzero(score)
-        best = found[np.argsort(-score[found], kind="stable")[:limit]]
+        if self.dropped:
+            stale = np.fromiter(self.dropped - self.pending.keys(), np.int64)
+            shared[stale[stale < capacity]] = 0
+        # Only rows past the shared floor are scored: at a million works, a few percent of them.
+        voted = np.flatnonzero((shared >= MIN_SHARED) & allowed)
+        score = (totals[voted] - shared[voted] * SHARED_UNIT) / np.sqrt(
+            np.maximum(weight[voted], 1e-6) * max(float(self.idf[wanted].sum()), 1e-6))
+        if len(voted) > limit:
+            keep = np.argpartition(-score, limit - 1)[:limit]
+            voted, score = voted[keep], score[keep]
+        best = voted[np.argsort(-score, kind="stable")]
         return best, shared[best]
+
+    def _totals(self, wanted: np.ndarray, capacity: int) -> np.ndarray:
+        """Per row: SHARED_UNIT times the number of `wanted` words its postings hold, plus the
+        sum of their idf, from one bincount (the costly pass, once per posting)."""
+        bounds = [(int(self.offsets[w]), int(self.offsets[w + 1])) for w in wanted.tolist()]
+        rows = np.concatenate([self.rows[a:b] for a, b in bounds] + [np.zeros(0, np.int32)], dtype=np.int64)
+        weights = np.repeat(self.idf[wanted].astype(np.float64) + SHARED_UNIT, [b - a for a, b in bounds])
+        return np.bincount(rows, weights=weights, minlength=capacity)[:capacity]
 
     def nbytes(self) -> int:
         return self.offsets.nbytes + self.rows.nbytes + self.weight.nbytes + self.idf.nbytes
