@@ -25,6 +25,8 @@ from search.ranking import RankingConfig
 from store import accounts, artworks, catalog, counters
 from store.media import MediaStore
 
+REWORD_BATCH = 500       # works requantised per transaction
+
 FEATURED_TYPES = ("artworks", "artists")
 
 
@@ -127,8 +129,8 @@ def _ranking_option(value):
 @click.command("reindex")
 @with_appcontext
 def reindex_command():
-    """Refit TF-IDF, rebuild the full-text indexes, and fingerprint and take the keypoints of any
-    image without them (or with visual words of an older vocabulary)."""
+    """Refit TF-IDF, rebuild the full-text indexes, fingerprint and take the keypoints of any
+    image without them, and requantise visual words of another vocabulary."""
     conn = store.connect(current_app.config["DATABASE"])
     try:
         missing, files = artworks.without_image_entries(conn), MediaStore(current_app.config["MEDIA_DIR"])
@@ -136,6 +138,11 @@ def reindex_command():
                                            disable=not missing):
             artworks.add_image_entries(conn, files, artwork_id, image_path,
                                        max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+        stale = artworks.with_stale_words(conn)
+        with tqdm(total=len(stale), desc="Visual words", unit="work", disable=not stale) as bar:
+            for start in range(0, len(stale), REWORD_BATCH):
+                artworks.reword(conn, stale[start:start + REWORD_BATCH])
+                bar.update(len(stale[start:start + REWORD_BATCH]))
         started = time.perf_counter()
         stats = tfidf.reindex(conn, progress=lambda rows: tqdm(rows, desc="Keywords", unit="work"))
         seconds = time.perf_counter() - started

@@ -19,7 +19,7 @@ INDEXED = 200               # strongest keypoints of a work whose words are inde
 # A query votes with the words of its strongest keypoints, which survive a change best; its
 # rarest words, tried first, were mostly noise (a phone photo's background, JPEG blocks).
 MAX_QUERY_WORDS = 400
-MIN_SHARED = 6              # fewer shared words than this is chance
+MIN_SHARED = 3              # fewer shared words than this is chance
 # A vote adds SHARED_UNIT + idf, so one float per row carries both the count and the idf sum:
 # idf is below log(2 * documents + 2) < 30 and a query has MAX_QUERY_WORDS words, whose idf
 # sum therefore stays below SHARED_UNIT.
@@ -77,27 +77,29 @@ class WordIndex:
         wanted = distinct[np.argsort(first, kind="stable")[:MAX_QUERY_WORDS]]
         capacity = len(allowed)
         totals = self._totals(wanted, capacity)
-        shared = (totals // SHARED_UNIT).astype(np.int64)
-        weight = np.zeros(capacity, np.float32)
-        weight[:len(self.weight)] = self.weight[:capacity]
+        own_weight = {}
         for row, own in self.pending.items():
             if row < capacity:
                 common = np.intersect1d(own, wanted, assume_unique=True)
-                shared[row] = len(common)
                 totals[row] = len(common) * SHARED_UNIT + self.idf[common].sum()
-                weight[row] = self.idf[own].sum()
+                own_weight[row] = self.idf[own].sum()
         if self.dropped:
             stale = np.fromiter(self.dropped - self.pending.keys(), np.int64)
-            shared[stale[stale < capacity]] = 0
+            totals[stale[stale < capacity]] = 0
         # Only rows past the shared floor are scored: at a million works, a few percent of them.
-        voted = np.flatnonzero((shared >= MIN_SHARED) & allowed)
-        score = (totals[voted] - shared[voted] * SHARED_UNIT) / np.sqrt(
-            np.maximum(weight[voted], 1e-6) * max(float(self.idf[wanted].sum()), 1e-6))
+        voted = np.flatnonzero((totals >= MIN_SHARED * SHARED_UNIT) & allowed)
+        shared = (totals[voted] // SHARED_UNIT).astype(np.int64)
+        weight = self.weight[np.minimum(voted, len(self.weight) - 1)] if len(self.weight) else np.zeros(len(voted))
+        weight = np.where(voted < len(self.weight), weight, 0)
+        for position in np.flatnonzero(np.isin(voted, list(own_weight))):
+            weight[position] = own_weight[int(voted[position])]
+        score = (totals[voted] - shared * SHARED_UNIT) / np.sqrt(
+            np.maximum(weight, 1e-6) * max(float(self.idf[wanted].sum()), 1e-6))
         if len(voted) > limit:
             keep = np.argpartition(-score, limit - 1)[:limit]
-            voted, score = voted[keep], score[keep]
-        best = voted[np.argsort(-score, kind="stable")]
-        return best, shared[best]
+            voted, score, shared = voted[keep], score[keep], shared[keep]
+        order = np.argsort(-score, kind="stable")
+        return voted[order], shared[order]
 
     def _totals(self, wanted: np.ndarray, capacity: int) -> np.ndarray:
         """Per row: SHARED_UNIT times the number of `wanted` words its postings hold, plus the

@@ -156,13 +156,30 @@ def keypoints_of(conn, artwork_ids) -> dict:
 
 
 def without_image_entries(conn):
-    """[(artwork id, original path)] of works whose fingerprint or keypoints are missing, or
-    whose visual words come from another vocabulary."""
+    """[(artwork id, original path)] of works whose fingerprint or keypoints are missing."""
     return [tuple(row) for row in conn.execute(
         "SELECT a.id, a.image_path FROM artworks a "
         "LEFT JOIN image_fingerprints f ON f.artwork_id = a.id LEFT JOIN image_keypoints k ON k.artwork_id = a.id "
-        "WHERE a.image_path IS NOT NULL AND (f.artwork_id IS NULL OR k.artwork_id IS NULL OR k.vocabulary <> ?)",
-        (vocabulary.identity(),))]
+        "WHERE a.image_path IS NOT NULL AND (f.artwork_id IS NULL OR k.artwork_id IS NULL)")]
+
+
+def with_stale_words(conn) -> list[str]:
+    """Ids of works whose visual words come from another vocabulary than the shipped one."""
+    return [row[0] for row in conn.execute("SELECT artwork_id FROM image_keypoints WHERE vocabulary <> ?",
+                                           (vocabulary.identity(),))]
+
+
+def reword(conn, artwork_ids) -> None:
+    """Quantise the stored descriptors of these works with the shipped vocabulary: a new
+    vocabulary needs no image decoded again."""
+    with transaction(conn):
+        for artwork_id, descriptors in conn.execute(
+                "SELECT artwork_id, descriptors FROM image_keypoints "
+                "WHERE artwork_id IN (SELECT value FROM json_each(?))", (json.dumps(list(artwork_ids)),)).fetchall():
+            stored = np.frombuffer(descriptors, np.uint8).reshape(-1, keypoints.DESCRIPTOR_BYTES)
+            words = vocabulary.words(stored)
+            conn.execute("UPDATE image_keypoints SET words = ?, vocabulary = ? WHERE artwork_id = ?",
+                         (np.asarray(words, "<u2").tobytes(), vocabulary.identity(), artwork_id))
 
 
 def add_image_entries(conn, media, artwork_id, image_path, max_pixels=imaging.DEFAULT_MAX_PIXELS):

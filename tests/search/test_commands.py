@@ -133,3 +133,23 @@ def test_reindex_fingerprints_images_stored_before_fingerprints(app, artist):
         assert [row[0] for row in conn.execute("SELECT artwork_id FROM image_fingerprints")] == [work["id"]]
     finally:
         conn.close()
+
+
+def test_reindex_requantises_words_of_another_vocabulary_without_the_image(app, artist):
+    from imaging import vocabulary
+    from tests.conftest import encoded, painting, upload_ok
+
+    client, _ = artist
+    work = upload_ok(client, encoded(painting(4)))
+    conn = store.connect(app.config["DATABASE"])
+    try:
+        fresh = conn.execute("SELECT words FROM image_keypoints").fetchone()[0]
+        with store.transaction(conn):
+            conn.execute("UPDATE image_keypoints SET words = zeroblob(8), vocabulary = 'retired'")
+            conn.execute("UPDATE artworks SET image_path = 'gone/missing.jpg'")   # no decoding: the file is gone
+        result = app.test_cli_runner().invoke(args=["reindex"])
+        assert result.exit_code == 0, result.output
+        assert [tuple(row) for row in conn.execute("SELECT artwork_id, words, vocabulary FROM image_keypoints")] == [
+            (work["id"], fresh, vocabulary.identity())]
+    finally:
+        conn.close()
