@@ -26,7 +26,11 @@ WORDS = BRANCHING * BRANCHING
 VOCABULARY_FILE = Path(__file__).with_name("orb_vocabulary.npz")
 TRAINING_ROUNDS = 12
 SECOND_SCALE_EDGE = 400  # px: training also takes the descriptors of a copy this size
-QUERY_BRANCHES = 2       # words per query descriptor (a stored one has one)
+# Words per query descriptor (a stored one has one). With 65,536 words one is better than two:
+# the second branch's words mostly vote for chance rows (bench/similar.py at a million works,
+# found among the 8 best voted: crop+credit 38 -> 47, collage 28 -> 36 of 50; on bench/copy_eval's
+# screenshots 0.52 -> 0.66 of copies voted into the best 8 of 150 works).
+QUERY_BRANCHES = 1
 
 
 def _as_words64(descriptors: np.ndarray) -> np.ndarray:

@@ -62,3 +62,26 @@ def test_rows_that_are_not_allowed_are_never_returned():
     allowed = np.ones(20, bool)
     allowed[3] = False
     assert 3 not in built(rows).vote(rows[3], allowed, limit=5)[0]
+
+
+def test_a_vote_over_more_rows_than_the_shortlist_agrees_with_counting_every_row():
+    rng = np.random.default_rng(5)
+    count = words.SHORTLIST + 1000
+    rows = [rng.choice(600, 60, replace=False).astype(np.uint16) for _ in range(count)]   # much shared by chance
+    index = built(rows)
+    query = rows[1234]
+    found, shared = index.vote(query, np.ones(count, bool), limit=20)
+    truth = np.array([len(np.intersect1d(own, query)) for own in rows])
+    at_least = np.array([(truth >= c).sum() for c in range(truth.max() + 1)])
+    floor = max(words.MIN_SHARED, int(np.flatnonzero(at_least >= words.SHORTLIST)[-1]))
+    idf_sum = np.array([index.idf[np.intersect1d(own, query)].sum() for own in rows])
+    weight = np.array([index.idf[own].sum() for own in rows])
+    score = np.where(truth >= floor, idf_sum / np.sqrt(weight), -1)
+    assert found[0] == 1234
+    assert shared.tolist() == truth[found].tolist()
+    assert sorted(found.tolist()) == sorted(np.argsort(-score, kind="stable")[:20].tolist())
+
+
+def test_a_full_querys_idf_sum_cannot_spill_into_the_shared_count():
+    # A billion works is past any collection one process holds; idf is below log(documents / 0.5).
+    assert words.MAX_QUERY_WORDS * np.log(2 * 10**9) < words.SHARED_UNIT
