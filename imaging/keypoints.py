@@ -16,6 +16,7 @@ homography maps one picture's working copy onto the other's.
 from dataclasses import dataclass
 
 import cv2
+import numba
 import numpy as np
 from PIL import Image
 
@@ -23,7 +24,11 @@ WORK_EDGE = 640
 STORED_FEATURES = 320      # per stored work
 QUERY_FEATURES = 1000      # a query may hold the work in a small part of itself
 DESCRIPTOR_BYTES = 32
-# Verification: Lowe's ratio test on the two nearest descriptors, then RANSAC.
+# Verification: Lowe's ratio test on the two nearest descriptors, then OpenCV's USAC_FAST (RANSAC
+# with local optimisation). Plain RANSAC ran all its iterations on a chance candidate, 1.6 ms
+# against 0.07, and made most of a lookup's tail at a million works (p99 52 -> 23 ms), for the same
+# copies verified. (A ratio of 0.85 kept more of a steep phone photo's matches, but let so many
+# chance rows through that a lookup at a million works took 95 ms instead of 28.)
 RATIO = 0.8
 MAX_DESCRIPTOR_DISTANCE = 80
 REPROJECTION_PX = 6.0
@@ -101,14 +106,13 @@ def verify(query: Keypoints, stored: Keypoints) -> Verification | None:
     """The homography most matched keypoints agree on, or None when too few do."""
     if len(query) < MIN_INLIERS or len(stored) < MIN_INLIERS:
         return None
-    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(stored.descriptors, query.descriptors, k=2)
-    good = [m for m, *rest in (p for p in pairs if p)
-            if m.distance <= MAX_DESCRIPTOR_DISTANCE and (not rest or m.distance < RATIO * rest[0].distance)]
+    nearest, distance, second = _two_nearest(_as_words64(stored.descriptors), _as_words64(query.descriptors))
+    good = np.flatnonzero((distance <= MAX_DESCRIPTOR_DISTANCE) & (distance < RATIO * second))
     if len(good) < MIN_INLIERS:
         return None
-    source = query.positions[[m.trainIdx for m in good]]
-    target = stored.positions[[m.queryIdx for m in good]]
-    homography, mask = cv2.findHomography(source, target, cv2.RANSAC, REPROJECTION_PX, maxIters=2000,
+    source = query.positions[nearest[good]]
+    target = stored.positions[good]
+    homography, mask = cv2.findHomography(source, target, cv2.USAC_FAST, REPROJECTION_PX, maxIters=2000,
                                           confidence=0.995)
     if homography is None:
         return None
@@ -116,6 +120,43 @@ def verify(query: Keypoints, stored: Keypoints) -> Verification | None:
     if inliers < MIN_INLIERS or not _plausible(homography, query.size):
         return None
     return _describe(homography, inliers, query.size, stored.size)
+
+
+def _as_words64(descriptors: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(descriptors, dtype=np.uint8).view(np.uint64)
+
+
+@numba.njit(cache=True, nogil=True)
+def _popcount(x):
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
+
+
+@numba.njit(cache=True, nogil=True)
+def _two_nearest(stored, query):
+    """(index of the nearest query descriptor, its Hamming distance, the second nearest's
+    distance) for each stored descriptor (both uint64 n x 4, 256 bits; with one query descriptor the
+    second distance is out of reach). Compiled: OpenCV's knnMatch took 1.7 ms for 320 x 1000
+    descriptors, most of a verification and so most of a lookup's cost at a million works;
+    this takes 0.45 ms and finds the same distances."""
+    count = stored.shape[0]
+    nearest = np.full(count, -1, np.int64)
+    distance = np.full(count, 1 << 20, np.int64)
+    second = np.full(count, 1 << 20, np.int64)
+    for i in range(count):
+        a0, a1, a2, a3 = stored[i, 0], stored[i, 1], stored[i, 2], stored[i, 3]
+        for j in range(query.shape[0]):
+            d = np.int64(_popcount(a0 ^ query[j, 0]) + _popcount(a1 ^ query[j, 1])
+                         + _popcount(a2 ^ query[j, 2]) + _popcount(a3 ^ query[j, 3]))
+            if d < distance[i]:
+                second[i] = distance[i]
+                distance[i] = d
+                nearest[i] = j
+            elif d < second[i]:
+                second[i] = d
+    return nearest, distance, second
 
 
 def _corners(size):

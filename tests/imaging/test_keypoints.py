@@ -53,3 +53,18 @@ def test_blobs_round_trip():
     found = keypoints.detect(_work())
     again = keypoints.Keypoints.from_blobs(*found.to_blobs(), *found.size)
     assert (again.descriptors == found.descriptors).all() and (again.positions == found.positions).all()
+
+
+def test_the_compiled_matcher_finds_the_distances_opencv_finds():
+    import cv2
+
+    stored = keypoints.detect(_work()).descriptors
+    query = keypoints.detect_query(perspective(_work(), random.Random(3), 0.15)).descriptors
+    nearest, distance, second = keypoints._two_nearest(keypoints._as_words64(stored), keypoints._as_words64(query))
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(stored, query, k=2)
+    assert distance.tolist() == [int(best.distance) for best, _ in pairs]
+    assert second.tolist() == [int(other.distance) for _, other in pairs]
+    # Where the nearest is not tied, both name the same query descriptor.
+    untied = distance < second
+    assert untied.mean() > 0.5
+    assert (nearest[untied] == [best.trainIdx for best, other in pairs if best.distance < other.distance]).all()
