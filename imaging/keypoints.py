@@ -20,6 +20,8 @@ import numba
 import numpy as np
 from PIL import Image
 
+from imaging.vocabulary import as_words64
+
 WORK_EDGE = 640
 STORED_FEATURES = 320      # per stored work
 QUERY_FEATURES = 1000      # a query may hold the work in a small part of itself
@@ -106,7 +108,7 @@ def verify(query: Keypoints, stored: Keypoints) -> Verification | None:
     """The homography most matched keypoints agree on, or None when too few do."""
     if len(query) < MIN_INLIERS or len(stored) < MIN_INLIERS:
         return None
-    nearest, distance, second = _two_nearest(_as_words64(stored.descriptors), _as_words64(query.descriptors))
+    nearest, distance, second = _two_nearest(as_words64(stored.descriptors), as_words64(query.descriptors))
     good = np.flatnonzero((distance <= MAX_DESCRIPTOR_DISTANCE) & (distance < RATIO * second))
     if len(good) < MIN_INLIERS:
         return None
@@ -120,10 +122,6 @@ def verify(query: Keypoints, stored: Keypoints) -> Verification | None:
     if inliers < MIN_INLIERS or not _plausible(homography, query.size):
         return None
     return _describe(homography, inliers, query.size, stored.size)
-
-
-def _as_words64(descriptors: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(descriptors, dtype=np.uint8).view(np.uint64)
 
 
 @numba.njit(cache=True, nogil=True)

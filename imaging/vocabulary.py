@@ -33,7 +33,8 @@ SECOND_SCALE_EDGE = 400  # px: training also takes the descriptors of a copy thi
 QUERY_BRANCHES = 1
 
 
-def _as_words64(descriptors: np.ndarray) -> np.ndarray:
+def as_words64(descriptors: np.ndarray) -> np.ndarray:
+    """ORB descriptors (uint8, n x 32) as uint64 n x 4, for Hamming distances by popcount."""
     return np.ascontiguousarray(descriptors, dtype=np.uint8).view(np.uint64).reshape(len(descriptors), -1)
 
 
@@ -70,7 +71,7 @@ class Vocabulary:
         has moved across a first-level boundary still meets its stored word."""
         if not len(descriptors):
             return np.zeros(0, np.uint16)
-        points = _as_words64(descriptors)
+        points = as_words64(descriptors)
         nearest = np.argsort(_distances(points, self.top), axis=1, kind="stable")[:, :branches]
         found = np.empty((len(points), branches), np.uint16)
         for column in range(branches):
@@ -139,7 +140,7 @@ def k_majority(points: np.ndarray, count: int, rng: np.random.Generator,
 
 def train(descriptors: np.ndarray, seed: int = 0) -> Vocabulary:
     rng = np.random.default_rng(seed)
-    points = _as_words64(descriptors)
+    points = as_words64(descriptors)
     top = k_majority(points, BRANCHING, rng)
     branch = _nearest(points, top)
     leaves = np.stack([k_majority(points[branch == b], BRANCHING, rng) for b in range(BRANCHING)])

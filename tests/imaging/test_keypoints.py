@@ -4,7 +4,7 @@ geometric check refuses look-alikes."""
 import random
 
 from bench.copy_transforms import perspective, region, rotate, screenshot
-from imaging import keypoints
+from imaging import keypoints, vocabulary
 from tests.conftest import painting
 
 
@@ -60,7 +60,7 @@ def test_the_compiled_matcher_finds_the_distances_opencv_finds():
 
     stored = keypoints.detect(_work()).descriptors
     query = keypoints.detect_query(perspective(_work(), random.Random(3), 0.15)).descriptors
-    nearest, distance, second = keypoints._two_nearest(keypoints._as_words64(stored), keypoints._as_words64(query))
+    nearest, distance, second = keypoints._two_nearest(vocabulary.as_words64(stored), vocabulary.as_words64(query))
     pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(stored, query, k=2)
     assert distance.tolist() == [int(best.distance) for best, _ in pairs]
     assert second.tolist() == [int(other.distance) for _, other in pairs]
