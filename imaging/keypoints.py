@@ -25,6 +25,13 @@ from imaging.vocabulary import as_words64
 WORK_EDGE = 640
 STORED_FEATURES = 320      # per stored work
 QUERY_FEATURES = 1000      # a query may hold the work in a small part of itself
+LEVELS = 8                 # ORB's scale pyramid, each level 1/1.2 of the one above
+# A copy most often shows the work smaller than the stored working copy does (a phone photo with
+# the desk around it, a screenshot, a collage), so the query pyramid starts one level above the
+# picture's own size, on a copy enlarged 1.2 times: detail that is fine in the stored work then has
+# a level to be found at in the copy. bench/copy_eval's phone photos: recall 0.890 -> 0.925, for
+# 3 ms a query. (A work's stored keypoints are the strongest of its own query's, so they share it.)
+QUERY_UPSCALED_LEVELS = 1
 DESCRIPTOR_BYTES = 32
 # Verification: Lowe's ratio test on the two nearest descriptors, then OpenCV's USAC_FAST (RANSAC
 # with local optimisation). Plain RANSAC ran all its iterations on a chance candidate, 1.6 ms
@@ -83,11 +90,14 @@ def grey_working_copy(image: Image.Image) -> np.ndarray:
     return np.asarray(grey)
 
 
-def detect(image: Image.Image, features: int = STORED_FEATURES) -> Keypoints:
-    """The strongest `features` ORB keypoints, strongest first (empty for a featureless image)."""
+def detect(image: Image.Image, features: int = STORED_FEATURES, upscaled_levels: int = 0) -> Keypoints:
+    """The strongest `features` ORB keypoints, strongest first (empty for a featureless image),
+    from a scale pyramid that starts `upscaled_levels` above the working copy's own size; their
+    positions are in the working copy's pixels whichever level they were found at."""
     grey = grey_working_copy(image)
     orb = cv2.ORB_create(  # type: ignore[attr-defined]
-        nfeatures=features, scaleFactor=1.2, nlevels=8, edgeThreshold=15, patchSize=31, fastThreshold=10)
+        nfeatures=features, scaleFactor=1.2, nlevels=LEVELS + upscaled_levels, edgeThreshold=15, patchSize=31,
+        fastThreshold=10, firstLevel=upscaled_levels)
     size = (grey.shape[1], grey.shape[0])
     try:
         found, descriptors = orb.detectAndCompute(grey, None)
@@ -101,7 +111,7 @@ def detect(image: Image.Image, features: int = STORED_FEATURES) -> Keypoints:
 
 
 def detect_query(image: Image.Image) -> Keypoints:
-    return detect(image, QUERY_FEATURES)
+    return detect(image, QUERY_FEATURES, QUERY_UPSCALED_LEVELS)
 
 
 def verify(query: Keypoints, stored: Keypoints) -> Verification | None:

@@ -34,6 +34,17 @@ def test_a_turned_photo_at_an_angle_and_a_half_crop_are_found():
     assert 0.35 <= (x1 - x0) * (y1 - y0) <= 0.65
 
 
+def test_a_query_pyramid_enlarged_above_the_picture_keeps_positions_in_its_pixels():
+    work = _work()
+    query = keypoints.detect_query(work)
+    width, height = query.size
+    assert query.positions[:, 0].max() < width and query.positions[:, 1].max() < height
+    found = keypoints.verify(query, keypoints.detect(work))
+    assert found is not None and abs(found.rotation) < 1 and found.perspective < 1e-3
+    assert all(abs(q - s) < 0.02 for q, s in zip(found.query_box, found.stored_box, strict=True))
+    assert found.stored_box[2] - found.stored_box[0] > 0.9    # the same picture, not a 1.2x part of it
+
+
 def test_different_works_and_disjoint_crops_do_not_pass():
     work = _work()
     assert keypoints.verify(keypoints.detect_query(_work(6)), keypoints.detect(work)) is None
