@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageOps
 
-from bench.copy_transforms import crop, jpeg, perspective, region, watermark
+from bench.copy_transforms import collage, crop, jpeg, perspective, region, screenshot, watermark
 from tests.conftest import assert_problem, encoded, image_bytes, painting, upload_ok
 
 IMAGES = Path(__file__).resolve().parents[3] / "shared" / "data" / "images"
@@ -132,6 +132,31 @@ def test_an_upload_like_another_artists_work_is_flagged_and_alerted(signed_in):
     assert alert["status"] == "open" and 0.5 <= alert["score"] <= 1
     assert alert_notes[0]["subject_id"] == alert["id"]
     assert copier.get("/api/copyright/alerts").get_json()["total"] == 0
+
+
+def test_the_upload_answer_the_alerts_the_copies_route_and_search_by_image_agree(signed_in):
+    """One decision everywhere: for copies made in every way the lookup handles (and a work that
+    is no copy), the upload's possible_copy_of, the original artist's alerts, the copy's copies
+    list and a search by the same image name the same originals."""
+    (painter, _), (copier, _) = signed_in(), signed_in()
+    size = (900, 700)
+    originals = {seed: upload_ok(painter, encoded(painting(seed, size)))["id"] for seed in (40, 41, 42)}
+    rng = random.Random(9)
+    made = [(ImageOps.mirror(painting(40, size)), 40), (perspective(painting(41, size), rng, 0.2), 41),
+            (region(painting(42, size), rng, 0.55), 42), (screenshot(painting(40, size), rng, 0.5), 40),
+            (collage(painting(41, size), rng, 2), 41), (painting(43, size), None)]
+    uploaded = set()
+    for image, source in made:
+        content = encoded(image)
+        copied = upload_ok(copier, content)
+        uploaded.add(copied["id"])
+        answer = set(ids(copied["possible_copy_of"]))
+        alerted = {alert["original"]["id"] for alert in painter.get("/api/copyright/alerts?per_page=100")
+                   .get_json()["items"] if alert["copy"]["id"] == copied["id"]}
+        listed = set(ids(copier.get(f"/api/artworks/{copied['id']}/copies").get_json()["items"]))
+        searched = set(ids(search_image(copier, content).get_json()["duplicates"])) - uploaded
+        assert answer == alerted == listed == searched, (source, answer, alerted, listed, searched)
+        assert answer == ({originals[source]} if source else set())
 
 
 def test_an_artists_own_variants_raise_no_alert(signed_in):
