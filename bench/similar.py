@@ -69,7 +69,7 @@ def crowd_words(index, size, rng):
     """INDEXED words per crowd row, drawn from real word frequencies (repeats within a row kept:
     they only make chance agreement likelier)."""
     frequencies = word_frequencies()
-    per_row = int(words.INDEXED * 0.92)    # real works: about 92% of their INDEXED words are distinct
+    per_row = int(words.INDEXED * 0.94)    # real works: about 94% of their INDEXED words are distinct
     rows = np.repeat(np.arange(size, dtype=np.int32), per_row)
     drawn = np.concatenate([rng.choice(vocabulary.WORDS, min(2**24, len(rows) - start), p=frequencies).astype(np.uint16)
                             for start in range(0, len(rows), 2**24)])
