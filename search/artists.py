@@ -23,20 +23,26 @@ def expression_for(text):
     return match_expression(required, [term_expression(term) for term in query.excluded])
 
 
+# Accounts that asked to stay out of the directory (portfolio_settings.listed_in_directory).
+_UNLISTED = "SELECT artist_id FROM portfolio_settings WHERE listed_in_directory = 0"
+
+
 def search_artists(conn, expression, *, offset=0, limit=20):
     """(rows, total) of artist accounts matching `expression` (None: every artist, most followed first)."""
     if expression is None:
-        total = conn.execute("SELECT count(*) FROM artists WHERE account_type = 'artist'").fetchone()[0]
+        listed = f"account_type = 'artist' AND id NOT IN ({_UNLISTED})"
+        total = conn.execute(f"SELECT count(*) FROM artists WHERE {listed}").fetchone()[0]
         rows = conn.execute(f"SELECT {_ARTIST_COLUMNS}, NULL AS highlighted_name FROM artists ar "
-                            "WHERE account_type = 'artist' ORDER BY follower_count DESC, created_at, id "
+                            f"WHERE {listed} ORDER BY follower_count DESC, created_at, id "
                             "LIMIT ? OFFSET ?", (limit, offset)).fetchall()
         return rows, total
     weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
-    matches = """
+    matches = f"""
         FROM artists_fts f
         JOIN artist_search_documents d ON d.doc_id = f.rowid
         JOIN artists ar ON ar.id = d.artist_id
         WHERE artists_fts MATCH :expression AND ar.account_type = 'artist'
+              AND ar.id NOT IN ({_UNLISTED})
     """
     total = conn.execute(f"SELECT count(*) {matches}", {"expression": expression}).fetchone()[0]
     rows = conn.execute(

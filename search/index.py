@@ -26,7 +26,7 @@ import numpy as np
 import store
 from imaging.analysis import COLOUR_NAMES
 from search.text import stems, tokens
-from store.artworks import AVAILABILITY
+from store.artworks import AVAILABILITY, RATE_OF_CURRENCY
 
 COLUMNS = ("title", "description", "tags", "medium", "category", "artist", "colours", "keywords")
 # Fold the delta into the sorted postings once this many documents changed since the last load.
@@ -34,7 +34,9 @@ COMPACT_AFTER = 5000
 
 _DOCUMENTS_SQL = f"""
     SELECT s.doc_id, {", ".join("s." + column for column in COLUMNS)},
-           a.artist_id, a.availability_status, a.medium AS medium_value, a.category_id, a.price, a.created_at,
+           a.artist_id, a.availability_status, a.medium AS medium_value, a.category_id, a.created_at,
+           -- In the conversion table's base currency, so price sorts and filters compare across currencies.
+           a.price * {RATE_OF_CURRENCY} AS price,
            a.like_count, a.comment_count, a.share_count, a.view_count, a.quality_score, ar.location
     FROM artwork_search_text s
     JOIN artworks a ON a.id = s.artwork_id

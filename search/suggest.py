@@ -65,6 +65,7 @@ def _artists(conn, expression, limit):
         JOIN artist_search_documents d ON d.doc_id = f.rowid
         JOIN artists ar ON ar.id = d.artist_id
         WHERE artists_fts MATCH :expression AND ar.account_type = 'artist'
+              AND ar.id NOT IN (SELECT artist_id FROM portfolio_settings WHERE listed_in_directory = 0)
         ORDER BY ar.follower_count DESC, ar.artist_name LIMIT :limit
         """, {"expression": "{username artist_name} : (" + expression + ")", "limit": limit})
     return [{"id": row["id"], "text": row["artist_name"], "username": row["username"],

@@ -22,15 +22,23 @@ log = logging.getLogger("easel")
 AVAILABILITY = ("available", "sold", "exhibition", "private")
 # Columns a create or an update may write; the tuple doubles as the allow-list for building SQL.
 EDITABLE = ("title", "description", "medium", "dimensions", "creation_date", "price", "currency",
-            "availability_status", "category_id")
+            "availability_status", "category_id", "edition_size")
 PAGE_VIEW_WINDOW = timedelta(minutes=30)
+
+# The list price in the conversion table's base currency (currency_rates, from CURRENCY_RATES):
+# what price sorts and filters compare, so that €1,200 and $5,000 fall in their true order. NULL
+# (sorted last, never inside a price filter) for a currency the table has no rate for. A database
+# the app never opened has no table yet: its prices compare as they are.
+RATE_OF_CURRENCY = ("coalesce((SELECT r.rate FROM currency_rates r WHERE r.currency = a.currency), "
+                    "(SELECT CASE WHEN count(*) = 0 THEN 1.0 END FROM currency_rates))")
+BASE_PRICE = f"(a.price * {RATE_OF_CURRENCY})"
 
 ARTWORK_SORTS = {
     "newest": "a.created_at DESC, a.id",
     "oldest": "a.created_at ASC, a.id",
     "popular": "a.like_count DESC, a.view_count DESC, a.created_at DESC, a.id",
-    "price_asc": "a.price IS NULL, a.price ASC, a.created_at DESC, a.id",
-    "price_desc": "a.price IS NULL, a.price DESC, a.created_at DESC, a.id",
+    "price_asc": f"{BASE_PRICE} IS NULL, {BASE_PRICE} ASC, a.created_at DESC, a.id",
+    "price_desc": f"{BASE_PRICE} IS NULL, {BASE_PRICE} DESC, a.created_at DESC, a.id",
     "title": "a.title COLLATE NOCASE ASC, a.id",
 }
 
@@ -39,6 +47,7 @@ _COLUMNS = """
     a.currency, a.availability_status, a.category_id, a.image_path, a.thumbnail_path, a.file_size,
     a.image_width, a.image_height, a.image_sha256, a.image_format, a.view_count, a.image_view_count,
     a.like_count, a.comment_count, a.share_count, a.exif, a.quality, a.quality_score, a.created_at, a.updated_at,
+    a.edition_size, a.editions_remaining,
     ar.username AS artist_username, ar.artist_name, ar.profile_image_url AS artist_profile_image_url,
     c.name AS category_name, c.kind AS category_kind,
     (SELECT hex FROM artwork_colours ac WHERE ac.artwork_id = a.id AND ac.rank = 1) AS dominant_colour
@@ -255,8 +264,8 @@ def _filter_sql(viewer_id, f):
     simple = {
         "artist_id": "a.artist_id = :artist_id",
         "medium": "a.medium = :medium COLLATE NOCASE",
-        "price_min": "a.price >= :price_min",
-        "price_max": "a.price <= :price_max",
+        "price_min": f"{BASE_PRICE} >= :price_min",
+        "price_max": f"{BASE_PRICE} <= :price_max",
         "availability": "a.availability_status = :availability",
         "created_after": "a.created_at >= :created_after",
         "created_before": "a.created_at < :created_before",

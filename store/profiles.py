@@ -27,9 +27,12 @@ _ACCOUNT_COLUMNS = (
 _PROFILE_COLUMNS = ("artist_name", "bio", "location", "specialties", "social_links", "contact_info",
                     "profile_image_url")
 _SETTINGS_COLUMNS = ("theme", "layout", "accent_color", "featured_gallery_id", "watermark_enabled",
-                     "watermark_text", "watermark_opacity", "watermark_position", "open_for_commissions")
+                     "watermark_text", "watermark_opacity", "watermark_position", "open_for_commissions",
+                     "listed_in_directory")
 _JSON_COLUMNS = ("specialties", "social_links")
-_BOOL_COLUMNS = ("watermark_enabled", "open_for_commissions")
+_BOOL_COLUMNS = ("watermark_enabled", "open_for_commissions", "listed_in_directory")
+# An account that chose to stay out of the directory (portfolio_settings.listed_in_directory).
+UNLISTED = "id IN (SELECT artist_id FROM portfolio_settings WHERE listed_in_directory = 0)"
 
 ACCOUNT_SORTS = {
     "newest": "created_at DESC, id",
@@ -130,8 +133,9 @@ def accounts_by_id(conn, artist_ids):
 
 
 def list_accounts(conn, *, limit, offset, sort="newest", account_type=None, location=None):
-    """(accounts, total) for the directory, filtered by type and a location substring."""
-    where, params = [], {}
+    """(accounts, total) for the directory, filtered by type and a location substring; accounts
+    that asked to be left out of it are."""
+    where, params = [f"NOT {UNLISTED}"], {}
     if account_type:
         where.append("account_type = :account_type")
         params["account_type"] = account_type
