@@ -14,6 +14,8 @@ from tqdm import tqdm
 import imaging
 import recommend.config
 import store
+from market import pricing
+from market import simulate as market_simulate
 from recommend import evaluate as recommend_evaluation
 from recommend import featured, simulate, trending
 from recommend.config import FeaturedConfig
@@ -22,7 +24,7 @@ from search import ingest, tfidf
 from search import ranking as search_ranking
 from search.index import index_for
 from search.ranking import RankingConfig
-from store import accounts, artworks, catalog, counters
+from store import accounts, artworks, catalog, counters, sales, sales_analytics
 from store.media import MediaStore
 
 REWORD_BATCH = 500       # works requantised per transaction
@@ -251,7 +253,7 @@ def evaluate_feed_command(users, seed):
 
 
 @click.command("simulate")
-@click.option("--users", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--users", type=click.IntRange(min=0), default=200, show_default=True)
 @click.option("--sessions", type=click.IntRange(min=1), default=30, show_default=True,
               help="Mean sessions per reader.")
 @click.option("--days", type=click.IntRange(min=1), default=60, show_default=True,
@@ -260,23 +262,88 @@ def evaluate_feed_command(users, seed):
 @click.option("--spread-uploads", is_flag=True,
               help="First spread the works' publication times over the first half of the window (for a "
                    "freshly imported catalogue, whose works all arrived at once). Rewrites created_at.")
+@click.option("--buyers", type=click.IntRange(min=0), default=100, show_default=True,
+              help="SYNTHETIC buyers who enquire, make offers and buy (market.simulate).")
+@click.option("--sales-days", type=click.IntRange(min=1), default=365, show_default=True,
+              help="Spread the buyers' purchases over this many past days.")
+@click.option("--price-unpriced", is_flag=True,
+              help="Give works without a price a synthetic list price first (for an imported catalogue). "
+                   "Rewrites price and currency of those works.")
 @with_appcontext
-def simulate_command(users, sessions, days, seed, spread_uploads):
+def simulate_command(users, sessions, days, seed, spread_uploads, buyers, sales_days, price_unpriced):
     """Add SYNTHETIC readers (sim_NNNNN) with hidden tastes who view, like and follow the works in
-    the database, for offline evaluation before real logs exist. Not for a live site."""
+    the database, and SYNTHETIC buyers who enquire, offer and buy, for offline evaluation before
+    real logs and sales exist. Not for a live site."""
     conn = store.connect(current_app.config["DATABASE"])
     try:
-        result = simulate.simulate(conn, users=users, sessions=sessions, days=days, seed=seed,
-                                   spread_uploads=spread_uploads,
-                                   progress=lambda items: tqdm(items, desc="Simulating", unit="reader"))
+        if users:
+            _simulate_readers(conn, users, sessions, days, seed, spread_uploads)
+        if buyers:
+            _simulate_buyers(conn, buyers, sales_days, seed, price_unpriced)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     finally:
         conn.close()
+
+
+def _simulate_buyers(conn, buyers, days, seed, price_unpriced):
+    try:
+        market = market_simulate.simulate_buyers(conn, current_app.config["CURRENCY_RATES"], buyers=buyers, days=days,
+                                                 seed=seed, price_unpriced=price_unpriced)
+    except market_simulate.NothingForSale as nothing:
+        click.echo(f"No buyers simulated: {nothing}.")
+        return
+    click.echo(f"Simulated {market.buyers} buyers: {market.orders} orders ({market.offers} from offers), "
+               f"{market.enquiries} enquiries; {market.priced} works given synthetic prices.")
+
+
+def _simulate_readers(conn, users, sessions, days, seed, spread_uploads):
+    result = simulate.simulate(conn, users=users, sessions=sessions, days=days, seed=seed,
+                               spread_uploads=spread_uploads,
+                               progress=lambda items: tqdm(items, desc="Simulating", unit="reader"))
     click.echo(f"Simulated {len(result.users)} readers: {result.views} page views, {result.likes} likes, "
                f"{result.follows} follows.")
     if not result.views:
         click.echo("No work was published before the sessions: pass --spread-uploads for an imported catalogue.")
+
+
+@evaluate_group.command("pricing")
+@click.option("--held-out", type=click.FloatRange(0.05, 0.5), default=0.2, show_default=True,
+              help="The share of the latest sales to hold out.")
+@with_appcontext
+def evaluate_pricing_command(held_out):
+    """Pricing insight against held-out sales (the latest, by date): median absolute percentage
+    error, beside the median price of the work's medium as a baseline."""
+    with _database() as conn:
+        sold = sales_analytics.sold_works(conn)
+    try:
+        result = pricing.evaluate(sold, held_out)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Sales: {result.train} to fit, {result.held_out} held out (the latest)")
+    click.echo(f"  median absolute % error   pricing insight {result.mape:.1%}   "
+               f"medium median {result.baseline_mape:.1%}   ratio {result.mape / result.baseline_mape:.2f}")
+    click.echo(f"  held-out prices inside the suggested range: {result.in_range:.1%}; "
+               f"mean confidence {result.mean_confidence:.2f}")
+
+
+@click.group("sales")
+def sales_group():
+    """Offers and orders."""
+
+
+@sales_group.command("settle")
+@with_appcontext
+def settle_sales_command():
+    """Expire offers and release unpaid orders past their hold (requests do it as they come; run
+    this from a scheduler so that a quiet site's holds lapse on time too)."""
+    conn = store.connect(current_app.config["DATABASE"])
+    try:
+        due = sales.anything_due(conn)
+        sales.settle_if_due(conn)
+    finally:
+        conn.close()
+    click.echo("Settled what had fallen due." if due else "Nothing had fallen due.")
 
 
 @click.group("rankings")
@@ -333,7 +400,7 @@ def import_catalog_command(csv_path, limit, no_subject_tags, workers):
 
 
 COMMANDS = (init_db_command, grant_role_command, import_images_command, check_counters_command, reindex_command,
-            evaluate_group, import_catalog_command, simulate_command, rankings_group)
+            evaluate_group, import_catalog_command, simulate_command, rankings_group, sales_group)
 
 
 def init_app(app):

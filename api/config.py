@@ -10,6 +10,7 @@ from limits import parse_many
 from werkzeug.security import generate_password_hash
 
 import imaging
+from market import money
 from search.ranking import RankingConfig
 
 DEFAULT_CORS_ORIGINS = "http://localhost:3000,http://localhost:5173,http://127.0.0.1:3000,http://127.0.0.1:5173"
@@ -117,6 +118,17 @@ def hash_method(text):
     return str(text)
 
 
+PROVIDERS = ("manual", "webhook")
+
+
+def payment_providers(text):
+    names = tuple(dict.fromkeys(name.strip().lower() for name in str(text).split(",") if name.strip()))
+    unknown = [name for name in names if name not in PROVIDERS]
+    if unknown or not names:
+        raise ValueError(f"must list some of {', '.join(PROVIDERS)}")
+    return names
+
+
 def _text(value):
     return str(value)
 
@@ -144,6 +156,15 @@ SETTINGS = {
     # Users whose last like the gate holds out (a seeded sample when there are more).
     "FEATURED_GATE_USERS": (whole(1, 1_000_000), 2000),
     "CORS_ORIGINS": (_text, DEFAULT_CORS_ORIGINS),
+    # Dated conversion rates for comparing prices and adding revenue across currencies: JSON (or
+    # a JSON file's path) like {"base": "USD", "as_of": "2026-12-01", "rates": {"EUR": 1.05}}.
+    "CURRENCY_RATES": (money.parse_rates, money.parse_rates(None)),
+    # How long an unpaid order holds its work (an original, or an edition's prints).
+    "ORDER_HOLD_HOURS": (whole(1, 24 * 30), 48),
+    # The payment providers buyers may choose (market.payments): manual, webhook.
+    "PAYMENT_PROVIDERS": (payment_providers, ("manual", "webhook")),
+    # How far a signed webhook's timestamp may be from the server's clock before it is refused.
+    "PAYMENT_WEBHOOK_TOLERANCE_SECONDS": (whole(10, 3600), 300),
 }
 
 
@@ -190,6 +211,9 @@ def settings(values):
     except ValueError as error:
         raise ConfigError(str(error)) from error
     resolved["SECRET_KEY"] = values.get("SECRET_KEY") or load_or_create_secret(values["DATA_DIR"])
+    # The secret the card processor signs webhooks with; give the processor the same value.
+    resolved["PAYMENT_WEBHOOK_SECRET"] = (values.get("PAYMENT_WEBHOOK_SECRET")
+                                          or load_or_create_secret(values["DATA_DIR"], "payment_webhook_secret"))
     return resolved
 
 
@@ -205,6 +229,7 @@ def load_config(environ=os.environ):
         "MEDIA_DIR": environ.get("MEDIA_DIR") or None,  # default: DATA_DIR/media
         # JSON with any of search.ranking.RankingConfig's fields, e.g. {"engagement": 0.3}.
         "SEARCH_RANKING": environ.get("SEARCH_RANKING") or None,
+        "PAYMENT_WEBHOOK_SECRET": environ.get("PAYMENT_WEBHOOK_SECRET") or None,  # default: DATA_DIR file
         **{name: environ.get(name) for name in SETTINGS},
     }
 
@@ -220,16 +245,17 @@ def parse_ranking(value):
 
 
 
-def load_or_create_secret(data_dir):
-    """The key that signs session cookies, generated once and kept in DATA_DIR (mode 0600).
+def load_or_create_secret(data_dir, name="secret_key"):
+    """A secret (by default the key that signs session cookies), generated once and kept in
+    DATA_DIR under `name` (mode 0600).
 
     Written to a temporary file and linked into place, so that several workers starting at
     once agree on one key and none reads a half-written file.
     """
-    path = Path(data_dir) / "secret_key"
+    path = Path(data_dir) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        temporary = path.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(4)}")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))

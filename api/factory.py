@@ -15,6 +15,8 @@ from api import cli, config, db, logs, readiness
 from api.limits import build_limiter, refuse_long_query_strings
 from api.problems import register_error_handlers
 from api.routes import bp
+from market import payments
+from store import sales
 
 
 def create_app(overrides=None):
@@ -48,9 +50,22 @@ def _open_storage(app):
                                                                 method=app.config["PASSWORD_HASH_METHOD"])
     store.initialise(app.config["DATABASE"])
     app.extensions["easel_connections"] = store.ConnectionPool(app.config["DATABASE"])
+    conn = store.connect(app.config["DATABASE"])
+    try:
+        sales.save_rates(conn, app.config["CURRENCY_RATES"])
+    finally:
+        conn.close()
+    app.extensions["easel_payments"] = _payment_providers(app.config)
     imaging.set_pixel_budget(app.config["MAX_IMAGE_PIXELS"])
     if app.config["SEARCH_WARM"]:
         readiness.start_loading(app.config["DATABASE"], app.config["FEED_MODEL_MAX_AGE"])
+
+
+def _payment_providers(settings):
+    available = {"manual": payments.ManualProvider(),
+                 "webhook": payments.WebhookProvider(settings["PAYMENT_WEBHOOK_SECRET"],
+                                                     settings["PAYMENT_WEBHOOK_TOLERANCE_SECONDS"])}
+    return {name: available[name] for name in settings["PAYMENT_PROVIDERS"]}
 
 
 def _register_http(app):

@@ -1,12 +1,13 @@
 """Field types shared by request bodies, and the Body base every request model extends."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, ClassVar
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from market import money
 from store import ROWID_MAX, taxonomy
 
 
@@ -116,8 +117,35 @@ def _cents(value):
 Tags = Annotated[list[str], BeforeValidator(_tag_list)]
 CreationDate = Annotated[str, AfterValidator(_partial_date)]
 Price = Annotated[float, Field(ge=0, le=1_000_000_000), AfterValidator(_cents)]
+def _known_currency(value):
+    if value not in money.CURRENCIES:
+        raise ValueError("must be an ISO 4217 currency code like USD, EUR or JPY")
+    return value
+
+
 Currency = Annotated[str, BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
-                     _matching(r"[A-Z]{3}", "a three-letter currency code like USD or EUR")]
+                     _matching(r"[A-Z]{3}", "a three-letter currency code like USD or EUR"),
+                     AfterValidator(_known_currency)]
+# An amount in the currency's minor unit (cents for USD, yen for JPY): 1250 is $12.50.
+MinorUnits = Annotated[int, Field(ge=1, le=10 ** 13)]
+MinorUnitsOrZero = Annotated[int, Field(ge=0, le=10 ** 13)]
+Country = Annotated[str, BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
+                    _matching(r"[A-Z]{2}", "an ISO 3166 two-letter country code like FR")]
+
+
+def _future_moment(value):
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ValueError("must be a date and time like 2027-03-31T18:00:00Z") from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if moment <= datetime.now(UTC):
+        raise ValueError("must be in the future")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+FutureMoment = Annotated[str, AfterValidator(_future_moment)]
 
 def _iso_date(value):
     """A calendar date written exactly as YYYY-MM-DD."""

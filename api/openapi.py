@@ -207,12 +207,13 @@ def _responses(spec, refs, has_path):
 
 
 def _success(spec, model, refs):
-    if spec.content:
-        return {"description": next(iter(spec.content.values())), "content": {
-            media: {"schema": {"type": "string", "contentMediaType": media}} for media in spec.content}}
-    answer = {"description": HTTPStatus(spec.status).phrase}
-    if model is not None:
-        answer["content"] = {"application/json": {"schema": {"$ref": refs[model]}}}
+    """JSON from the model, and/or the other media types of `content` (a CSV export, a page)."""
+    described = next(iter(spec.content.values())) if spec.content and model is None else None
+    answer = {"description": described or HTTPStatus(spec.status).phrase}
+    content = {"application/json": {"schema": {"$ref": refs[model]}}} if model is not None else {}
+    content.update({media: {"schema": {"type": "string", "contentMediaType": media}} for media in spec.content or {}})
+    if content:
+        answer["content"] = content
     return answer
 
 

@@ -69,6 +69,8 @@ class Artwork(Shape):
     price: float | None
     currency: str
     availability_status: str
+    edition_size: int | None
+    editions_remaining: int | None
     category: dict[str, Any] | None
     tags: list[str]
     colour_tags: list[str]
@@ -149,7 +151,8 @@ def artwork_json(artwork, tags, *, liked=False, detail=False):
     """
     artwork_id = artwork["id"]
     shaped = {key: artwork[key] for key in ("id", "title", "description", "medium", "dimensions", "creation_date",
-                                            "price", "currency", "availability_status")}
+                                            "price", "currency", "availability_status", "edition_size",
+                                            "editions_remaining")}
     shaped["category"] = ({"id": artwork["category_id"], "name": artwork["category_name"]}
                           if artwork["category_id"] is not None else None)
     shaped.update(tags)
@@ -201,7 +204,8 @@ def artworks_json(rows):
 def settings_json(settings, *, owner):
     shaped = {key: settings[key] for key in ("theme", "layout", "accent_color", "featured_gallery_id",
                                              "open_for_commissions")}
-    if owner:  # how an artist protects their images is their business
+    if owner:  # how an artist protects their images, and their privacy, is their business
+        shaped["listed_in_directory"] = settings["listed_in_directory"]
         shaped["watermark"] = {"enabled": settings["watermark_enabled"], "text": settings["watermark_text"],
                                "opacity": settings["watermark_opacity"], "position": settings["watermark_position"]}
     return shaped
@@ -211,13 +215,16 @@ PUBLIC_ACCOUNT_FIELDS = ("id", "username", "artist_name", "account_type", "bio",
                          "social_links", "profile_image_url", "follower_count", "following_count", "created_at")
 
 
-def account_json(account, *, owner=False, signed_in=False):
+def account_json(account, *, owner=False, signed_in=False, dealt_with=False):
+    """dealt_with: the viewer is an artist this collector bought from or enquired with, the only
+    people besides the collector who see a collector's contact details. An artist's are for
+    anyone signed in: artists want to be reached."""
     shaped = {key: account[key] for key in PUBLIC_ACCOUNT_FIELDS}
     # Strangers see the public works, and what they received, only; the owner's totals include private ones.
     shaped["artwork_count"] = account["artwork_count"] if owner else account["public_artwork_count"]
     for total in ("likes_received", "shares_received"):
         shaped[total] = account[total] if owner else account[f"public_{total}"]
-    if owner or signed_in:
+    if owner or dealt_with or (signed_in and account["account_type"] == "artist"):
         shaped["contact_info"] = account["contact_info"]
     if owner:
         shaped.update({key: account[key] for key in ("email", "role", "updated_at", "last_login_at")})

@@ -1,8 +1,20 @@
 """`python -m bench` (or `make bench`): run every benchmark and print its figures."""
 
-from bench import bench_accounts, copy_eval, feed, portfolio, rank_eval, search, search_eval, similar, social, upload
+from bench import (
+    bench_accounts,
+    copy_eval,
+    feed,
+    portfolio,
+    rank_eval,
+    sales,
+    search,
+    search_eval,
+    similar,
+    social,
+    upload,
+)
 
-for benchmark in (bench_accounts, upload, social, portfolio, search, search_eval, similar, copy_eval, feed,
+for benchmark in (bench_accounts, upload, social, portfolio, sales, search, search_eval, similar, copy_eval, feed,
                   rank_eval):
     print(f"== {benchmark.__name__} ==")
     benchmark.main()

@@ -14,7 +14,7 @@ from api.problems import ApiError, validation_error
 from api.routes import bp
 from api.routing import operation
 from api.shapes import Account, Gallery, Shape, account_json, gallery_json, page_of, settings_json, thumbnail_urls
-from store import accounts, galleries, profiles, social
+from store import accounts, collectors, galleries, profiles, social
 
 PROFILE_GALLERIES = 6
 
@@ -39,6 +39,8 @@ class PortfolioSettings(Body):
     featured_gallery_id: Text(64) | None = None
     watermark: WatermarkSettings = None
     open_for_commissions: bool = None
+    # False keeps the account out of GET /api/artists and artist search.
+    listed_in_directory: bool = None
 
 
 class ProfileUpdate(Body):
@@ -88,7 +90,8 @@ def profile_json(conn, account, viewer_id):
     featured = portfolio["featured_gallery_id"] and galleries.get_gallery(conn, portfolio["featured_gallery_id"])
     if featured and not owner and featured["visibility"] != "public":
         portfolio["featured_gallery_id"] = None  # a private or unlisted gallery is not advertised
-    return {**account_json(account, owner=owner, signed_in=viewer_id is not None),
+    return {**account_json(account, owner=owner, signed_in=viewer_id is not None,
+                           dealt_with=collectors.dealt_with(conn, account["id"], viewer_id)),
             "followed_by_viewer": social.is_following(conn, viewer_id, account["id"]),
             "portfolio": portfolio, "overview": overview}
 

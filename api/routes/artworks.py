@@ -1,7 +1,7 @@
 """Artworks: uploads (one file or a batch), listing with filters, one work, edits, deletion."""
 
 from http import HTTPStatus
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from flask import jsonify, request
 from pydantic import AliasChoices, ConfigDict, Field, RootModel
@@ -29,7 +29,7 @@ from api.shapes import (
     page_of,
 )
 from search import ingest
-from store import artworks, copyright, profiles
+from store import artworks, copyright, profiles, sales
 
 MAX_BATCH_FILES = 20
 
@@ -37,7 +37,7 @@ ARTWORK_SERVER_FIELDS = frozenset({
     "id", "artist_id", "artist", "image_path", "thumbnail_path", "file_size", "image_width", "image_height",
     "image_sha256", "image_format", "view_count", "image_view_count", "like_count", "comment_count",
     "share_count", "liked_by_viewer", "exif", "quality", "quality_score", "palette", "colour_tags", "created_at",
-    "updated_at",
+    "updated_at", "editions_remaining",
 })
 
 
@@ -56,6 +56,8 @@ class ArtworkFields(Body):
         None, validation_alias=AliasChoices("availability_status", "availability"))
     category_id: RowId | None = None
     tags: Tags = None
+    # Prints in the edition (null: an original, which sells once); editions_remaining follows.
+    edition_size: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
 
 
 WITHHELD = {"takedown": "This work is withheld after its copy alert was confirmed; dispute the takedown to have "
@@ -216,6 +218,10 @@ def update_artwork(artwork_id, query, body):
     if "title" in changes and changes["title"] is None:
         raise validation_error({"title": "cannot be empty"})
     check_category(changes.get("category_id"))
+    if "edition_size" in changes:
+        refusal = sales.edition_change_refusal(get_db(), artwork_id, changes["edition_size"])
+        if refusal:
+            raise ApiError(409, refusal, title="Orders hold this work", problem="conflict")
     shown = changes.get("availability_status", "private") != "private"
     withheld = copyright.withheld_by(get_db(), artwork_id) if shown else None
     if withheld:
