@@ -4,6 +4,7 @@ import contextlib
 import json
 import os
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -24,7 +25,7 @@ from search import ingest, tfidf
 from search import ranking as search_ranking
 from search.index import index_for
 from search.ranking import RankingConfig
-from store import accounts, artworks, catalog, counters, sales, sales_analytics
+from store import accounts, artworks, catalog, counters, ranking, sales, sales_analytics
 from store.media import MediaStore
 
 REWORD_BATCH = 500       # works requantised per transaction
@@ -276,6 +277,9 @@ def simulate_command(users, sessions, days, seed, spread_uploads, buyers, sales_
     real logs and sales exist. Not for a live site."""
     conn = store.connect(current_app.config["DATABASE"])
     try:
+        if spread_uploads and not users:  # readers spread over their own window; buyers need theirs
+            now = datetime.now(UTC)
+            ranking.spread_uploads(conn, now - timedelta(days=sales_days), now - timedelta(days=sales_days / 2))
         if users:
             _simulate_readers(conn, users, sessions, days, seed, spread_uploads)
         if buyers:

@@ -116,3 +116,16 @@ def test_the_commands_simulate_buyers_and_evaluate_pricing(app, signed_in, db):
     evaluated = runner.invoke(args=["evaluate", "pricing"])
     assert evaluated.exit_code == 0, evaluated.output
     assert "median absolute % error" in evaluated.output and "medium median" in evaluated.output
+
+
+def test_buyers_need_a_past_to_buy_in_and_spread_uploads_gives_it(app, signed_in, db):
+    _, artist = signed_in()
+    for n in range(40):
+        add_artwork(db, artist["id"], title=f"Fresh {n}", medium=MEDIUMS[n % 4])  # all uploaded just now
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["simulate", "--users", "0", "--buyers", "60", "--price-unpriced"])
+    assert "0 orders" in made.output
+    made = runner.invoke(args=["simulate", "--users", "0", "--buyers", "60", "--spread-uploads"])
+    assert made.exit_code == 0 and "0 orders" not in made.output, made.output
+    assert db.execute("SELECT min(artworks.created_at) < min(paid_at) FROM artworks JOIN orders ON orders.artwork_id = "
+                      "artworks.id").fetchone()[0] == 1
