@@ -88,7 +88,12 @@ def document(operations: list[Operation] = OPERATIONS) -> dict:
             "securitySchemes": {"session": {
                 "type": "apiKey", "in": "cookie", "name": COOKIE,
                 "description": "The signed cookie set by POST /api/auth/register or /api/auth/login; it names a "
-                               "server-side session."}},
+                               "server-side session."},
+                "webhookSignature": {
+                    "type": "apiKey", "in": "header", "name": "Easel-Signature",
+                    "description": "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\" under "
+                                   "PAYMENT_WEBHOOK_SECRET>; refused 401 when more than "
+                                   "PAYMENT_WEBHOOK_TOLERANCE_SECONDS from the server's clock."}},
         },
     }
 
@@ -135,7 +140,9 @@ def _operation(spec: Operation, refs) -> dict:
     body = _request_body(spec, refs)
     if body:
         shaped["requestBody"] = body
-    if spec.access != "public":
+    if spec.access == "signed":
+        shaped["security"] = [{"webhookSignature": []}]
+    elif spec.access != "public":
         # optional: the answer differs once signed in, but a stranger gets one too.
         shaped["security"] = [{"session": []}] + ([{}] if spec.access == "optional" else [])
     if spec.roles:
@@ -219,7 +226,7 @@ def _success(spec, model, refs):
 
 def _problem_statuses(spec, has_path):
     statuses = {400, 414, 429, 500, 503, *spec.errors}
-    if spec.access in ("user", "curator"):
+    if spec.access in ("user", "curator", "signed"):
         statuses.add(401)
     if spec.roles or (spec.access == "user" and has_path):
         statuses.add(403)   # roles, or being someone other than the owner

@@ -14,7 +14,7 @@ from flask import Blueprint
 from api import auth
 from api.parsing import NoQuery, Query, parsed_query, validated
 
-Access = Literal["public", "optional", "user", "curator"]
+Access = Literal["public", "optional", "user", "curator", "signed"]
 
 
 @dataclass
@@ -60,7 +60,8 @@ def operation(bp: Blueprint, method: str, rule: str, *, access: Access = "public
     """Register `view` on `bp` for `method rule`.
 
     access: public (nobody signed in needed), optional (answers differ once signed in), user
-    (401 signed out), curator (also 403 for anyone but curators and admins).
+    (401 signed out), curator (also 403 for anyone but curators and admins), signed (no session:
+    the handler checks a signature over the raw body, 401 when it fails).
     The handler is called with the path's values, plus query= (always) and body= (when a body
     model is declared). errors: the problem statuses it may answer beyond the ones every route
     of its kind can (400, 429, 500; 401 and 403 from access; 404 with a path value).

@@ -149,6 +149,12 @@ def _work_for_sale(conn, artwork_id, buyer_id, *, priced=True):
     return dict(work)
 
 
+def currency_of(conn, artwork_id):
+    """The currency a work is priced in (what an offer defaults to), or None for no such work."""
+    row = conn.execute("SELECT currency FROM artworks WHERE id = ?", (artwork_id,)).fetchone()
+    return row["currency"] if row else None
+
+
 def edition_change_refusal(conn, artwork_id, new_size):
     """Why the edition size cannot become `new_size` now, or None: an original and an edition
     cannot swap while an order holds the work, and an edition cannot shrink below its held prints."""

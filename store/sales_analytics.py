@@ -235,9 +235,17 @@ def sold_works(conn) -> list[dict]:
 
 
 def work_features(conn, artwork_id: str) -> dict | None:
-    row = conn.execute(f"SELECT {_WORK_FEATURES}, a.price AS list_price, a.currency FROM artworks a WHERE a.id = ?",
+    row = conn.execute(f"SELECT {_WORK_FEATURES}, a.price AS list_price, a.currency, a.availability_status "
+                       "FROM artworks a WHERE a.id = ?",
                        (artwork_id,)).fetchone()
     return dict(row) if row else None
+
+
+def category_named(conn, text: str) -> int | None:
+    """The id of the category with this id or name (any case), or None."""
+    row = conn.execute("SELECT id FROM categories WHERE id = ? OR name = ? COLLATE NOCASE",
+                       (int(text) if text.isdigit() else -1, text)).fetchone()
+    return row[0] if row else None
 
 
 def sales_stamp(conn) -> tuple:

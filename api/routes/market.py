@@ -138,7 +138,7 @@ def price_insight(artwork_id, query):
     table's base currency), with those comparables and how confident the range is."""
     user_id = require_user()
     work = sales_analytics.work_features(get_db(), artwork_id)
-    if work is None or (work["artist_id"] != user_id and _private(artwork_id)):
+    if work is None or (work["artist_id"] != user_id and work["availability_status"] == "private"):
         raise ApiError(404, "No artwork has that id.")
     if work["artist_id"] != user_id:
         raise ApiError(403, "Pricing insight is for the work's artist.")
@@ -159,19 +159,13 @@ def price_insight(artwork_id, query):
                     "comparables": comparables, "list_price": listed})
 
 
-def _private(artwork_id):
-    row = get_db().execute("SELECT availability_status FROM artworks WHERE id = ?", (artwork_id,)).fetchone()
-    return row is not None and row[0] == "private"
-
-
 def _category_id(text):
     if text is None:
         return None
-    row = get_db().execute("SELECT id FROM categories WHERE id = ? OR name = ? COLLATE NOCASE",
-                           (int(text) if text.isdigit() else -1, text)).fetchone()
-    if row is None:
+    found = sales_analytics.category_named(get_db(), text)
+    if found is None:
         raise validation_error({"category": "must be a category's id or name"})
-    return row[0]
+    return found
 
 
 @operation(bp, "GET", "/market/trends", query=TrendsQuery, response=MarketTrends)

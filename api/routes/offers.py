@@ -61,10 +61,9 @@ def create_offer(artwork_id, query, body):
     latest = utc_now(timedelta(days=MAX_DAYS))
     if body.expires_at is not None and body.expires_at > latest:
         raise validation_error({"expires_at": f"must be within {MAX_DAYS} days"})
-    work = get_db().execute("SELECT currency FROM artworks WHERE id = ?", (artwork_id,)).fetchone()
     try:
         offer_id = sales.create_offer(get_db(), user_id, artwork_id, amount=body.amount,
-                                      currency=body.currency or (work["currency"] if work else "USD"),
+                                      currency=body.currency or sales.currency_of(get_db(), artwork_id) or "USD",
                                       expires_at=body.expires_at or utc_now(timedelta(days=DEFAULT_DAYS)),
                                       provider=body.provider, message=body.message)
     except sales.SaleRefused as error:

@@ -58,7 +58,8 @@ def list_providers(query):
                               for name, provider in providers().items()]})
 
 
-@operation(bp, "POST", "/payments/webhook", body_choices=(WebhookEvent,), response=WebhookAnswer, errors=(401, 404))
+@operation(bp, "POST", "/payments/webhook", access="signed", body_choices=(WebhookEvent,), response=WebhookAnswer,
+           errors=(404,))
 def payment_webhook(query):
     """A card processor's signed event. 401 for a bad or stale signature (nothing changes); an
     event id already received answers 200 again and changes nothing twice. An event the order

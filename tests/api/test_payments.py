@@ -134,3 +134,12 @@ def test_servers_without_the_webhook_provider_answer_404(make_app):
     assert_problem(client.post("/api/payments/webhook", json={}), 404)
     assert client.get("/api/payments/providers").get_json() == {
         "items": [{"name": "manual", "confirmed_by_artist": True}]}
+
+
+def test_the_contract_declares_the_signature(client):
+    document = client.get("/api/openapi.json").get_json()
+    scheme = document["components"]["securitySchemes"]["webhookSignature"]
+    assert (scheme["in"], scheme["name"]) == ("header", payments.SIGNATURE_HEADER)
+    webhook = document["paths"]["/api/payments/webhook"]["post"]
+    assert webhook["security"] == [{"webhookSignature": []}]
+    assert {"200", "400", "401", "404"} <= set(webhook["responses"])
