@@ -155,6 +155,12 @@ def currency_of(conn, artwork_id):
     return row["currency"] if row else None
 
 
+def open_orders_of(conn, artwork_id) -> int:
+    """Orders of the work still on their way (not yet delivered, cancelled or refunded)."""
+    return conn.execute("SELECT count(*) FROM orders WHERE artwork_id = ? AND status IN "
+                        "('pending_payment', 'paid', 'shipped')", (artwork_id,)).fetchone()[0]
+
+
 def edition_change_refusal(conn, artwork_id, new_size):
     """Why the edition size cannot become `new_size` now, or None: an original and an edition
     cannot swap while an order holds the work, and an edition cannot shrink below its held prints."""

@@ -1352,6 +1352,10 @@ CREATE TRIGGER payment_events_no_update BEFORE UPDATE ON payment_events BEGIN
     SELECT RAISE(ABORT, 'payment events are append-only');
 END;
 
+CREATE TRIGGER payment_events_no_delete BEFORE DELETE ON payment_events BEGIN
+    SELECT RAISE(ABORT, 'payment events are append-only: a deleted event id could be replayed');
+END;
+
 -- An artist's private notes and tags about one of their collectors.
 CREATE TABLE collector_notes (
     artist_id           TEXT NOT NULL REFERENCES artists (id) ON DELETE CASCADE,

@@ -230,8 +230,11 @@ def update_artwork(artwork_id, query, body):
     return jsonify(artwork_detail_json(artworks.get_artwork(get_db(), artwork_id)))
 
 
-@operation(bp, "DELETE", "/artworks/<artwork_id>", access="user", response=Deleted)
+@operation(bp, "DELETE", "/artworks/<artwork_id>", access="user", response=Deleted, errors=(409,))
 def delete_artwork(artwork_id, query):
     own_artwork(artwork_id)
+    if sales.open_orders_of(get_db(), artwork_id):
+        raise ApiError(409, "An order for this work is still open: ship it, or cancel or refund it, first.",
+                       title="Orders are open", problem="conflict")
     artworks.delete_artwork(get_db(), media(), artwork_id)
     return jsonify({"deleted": True, "id": artwork_id})

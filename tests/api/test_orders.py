@@ -247,3 +247,15 @@ def test_an_edition_cannot_shrink_below_the_prints_orders_hold(parties, db):
                                         409)["detail"]
     grown = artist_client.put(f"/api/artworks/{edition}", json={"edition_size": 8}).get_json()
     assert (grown["edition_size"], grown["editions_remaining"]) == (8, 5)
+
+
+def test_a_work_with_an_open_order_cannot_be_deleted_and_its_record_outlives_it(parties, db):
+    artist_client, _, buyer_client, _, _, work = parties
+    placed = order(buyer_client, work).get_json()
+    artist_client.put(f"/api/orders/{placed['id']}", json={"status": "paid"})
+    assert_problem(artist_client.delete(f"/api/artworks/{work}"), 409)
+    artist_client.put(f"/api/orders/{placed['id']}", json={"status": "shipped", "carrier": "DHL"})
+    buyer_client.put(f"/api/orders/{placed['id']}", json={"status": "delivered"})
+    assert artist_client.delete(f"/api/artworks/{work}").status_code == 200
+    kept = buyer_client.get(f"/api/orders/{placed['id']}").get_json()
+    assert (kept["artwork"]["id"], kept["artwork"]["title"], kept["total"]) == (None, "Harbour at Dusk", 120050)

@@ -198,3 +198,20 @@ def test_version_6_carries_an_older_database_s_history_forward(tmp_path):
     notes = json.loads(old.execute("SELECT progress_notes FROM commissions").fetchone()[0])
     assert [note["note"] for note in notes] == ["Sketch sent"]
     assert [r[0] for r in old.execute("SELECT kind FROM commission_events")] == ["requested"]
+
+
+def test_version_11_keeps_the_notifications_it_rebuilds(tmp_path):
+    old = released(tmp_path, 6)
+    store.migrate(old, migrations=[step for step in store.load_migrations() if step[0] <= 10])
+    old.executemany("INSERT INTO artists (id, username, email, password_hash, artist_name) VALUES (?, ?, ?, 'x', ?)",
+                    [(n, n, f"{n}@example.com", n.title()) for n in ("ada", "bob")])
+    old.execute("INSERT INTO commissions (id, client_id, artist_id, title) VALUES ('c1', 'bob', 'ada', 'Portrait')")
+    old.execute("INSERT INTO notifications (id, recipient_id, kind, actor_id, subject_id, data) "
+                "VALUES ('n1', 'ada', 'commission', 'bob', 'c1', '{\"event\": \"requested\"}')")
+    assert store.migrate(old) == CURRENT
+    assert [tuple(row) for row in old.execute("SELECT id, kind, subject_id, data FROM notifications")] == [
+        ("n1", "commission", "c1", '{"event": "requested"}')]
+    old.execute("INSERT INTO notifications (id, recipient_id, kind) VALUES ('n2', 'ada', 'order')")  # a new kind
+    old.execute("DELETE FROM commissions WHERE id = 'c1'")  # the trigger made again still cleans up
+    assert [row[0] for row in old.execute("SELECT id FROM notifications")] == ["n2"]
+    assert old.execute("PRAGMA foreign_key_check").fetchall() == []
