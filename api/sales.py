@@ -37,11 +37,6 @@ def converted(minor, currency):
     return None if value is None else {"amount": value, "currency": table.base, "as_of": table.as_of}
 
 
-class MoneyLine(Shape):
-    amount: int
-    currency: str
-
-
 class Order(Shape):
     id: str
     artwork: dict[str, Any] | None

@@ -89,17 +89,14 @@ def create_order(query, body):
     user_id = require_user()
     provider = _provider(body.provider)
     address = body.shipping_address.model_dump() if body.shipping_address else None
+    offer = None
+    if body.offer_id is not None:
+        sales.settle_if_due(get_db())  # its first order may just have lapsed
+        offer = _accepted_offer(body.offer_id, user_id)
     try:
-        if body.offer_id is not None:
-            sales.settle_if_due(get_db())  # its first order may just have lapsed
-            offer = _accepted_offer(body.offer_id, user_id)
-            order_id = sales.create_order(get_db(), user_id, offer["artwork_id"], provider=provider,
-                                          hold_until=hold_until(), rates=rates(), shipping_address=address,
-                                          note=body.note, offer=offer)
-        else:
-            order_id = sales.create_order(get_db(), user_id, body.artwork_id, provider=provider,
-                                          hold_until=hold_until(), rates=rates(), quantity=body.quantity,
-                                          shipping_address=address, note=body.note)
+        order_id = sales.create_order(get_db(), user_id, offer["artwork_id"] if offer else body.artwork_id,
+                                      provider=provider, hold_until=hold_until(), rates=rates(),
+                                      quantity=body.quantity, shipping_address=address, note=body.note, offer=offer)
     except sales.SaleRefused as error:
         raise refused(error) from error
     shaped = order_json(sales.get_order(get_db(), order_id), user_id, detail=True)
