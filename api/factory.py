@@ -16,7 +16,7 @@ from api.limits import build_limiter, refuse_long_query_strings
 from api.problems import register_error_handlers
 from api.routes import bp
 from market import payments
-from store import sales
+from store import rates
 
 
 def create_app(overrides=None):
@@ -52,7 +52,7 @@ def _open_storage(app):
     app.extensions["easel_connections"] = store.ConnectionPool(app.config["DATABASE"])
     conn = store.connect(app.config["DATABASE"])
     try:
-        sales.save_rates(conn, app.config["CURRENCY_RATES"])
+        rates.save_rates(conn, app.config["CURRENCY_RATES"])
     finally:
         conn.close()
     app.extensions["easel_payments"] = _payment_providers(app.config)

@@ -10,7 +10,7 @@ from api.db import get_db
 from api.problems import ApiError
 from api.shapes import Person, Shape, person_json, thumbnail_urls
 from market import money
-from store import sales, utc_now
+from store import offers, sales, utc_now
 
 
 def rates() -> money.RateTable:
@@ -127,14 +127,14 @@ class OfferDetail(Offer):
 
 
 def offer_json(offer, user_id, *, detail=False):
-    role = sales.offer_role(offer, user_id)
+    role = offers.offer_role(offer, user_id)
     artwork = _artwork_ref(offer["artwork_id"], offer["artwork_title"])
     artwork["list_price"] = offer["list_price"]
     artwork["list_currency"] = offer["list_currency"]
     shaped = {"id": offer["id"], "artwork": artwork, "artist": person_json(offer, "artist_"),
               "buyer": person_json(offer, "buyer_"), "role": role}
     shaped.update({key: offer[key] for key in ("amount", "currency", "counter_amount", "message", "status")})
-    shaped["allowed_statuses"] = sales.allowed_offer_moves(offer["status"], role)
+    shaped["allowed_statuses"] = offers.allowed_offer_moves(offer["status"], role)
     shaped["amount_converted"] = converted(offer["amount"], offer["currency"])
     shaped.update({key: offer[key] for key in ("expires_at", "order_id", "provider", "created_at", "updated_at")})
     shaped["synthetic"] = bool(offer["synthetic"])

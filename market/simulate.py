@@ -25,7 +25,7 @@ import numpy as np
 
 from market import money
 from market.pricing import area_cm2
-from store import accounts, ranking, sales
+from store import accounts, ranking, synthetic_sales
 
 UNUSABLE_PASSWORD_HASH = "!"  # noqa: S105 -- matches no password: simulated buyers cannot sign in
 LOOKS_PER_BUYER = 6
@@ -62,7 +62,7 @@ def simulate_buyers(conn, rates: money.RateTable, *, buyers: int = 100, days: in
                     price_unpriced: bool = False, now: datetime | None = None) -> Result:
     rng = np.random.default_rng(seed)
     moment = now or datetime.now(UTC)
-    works = sales.market_works(conn)
+    works = synthetic_sales.market_works(conn)
     if not works:
         raise ValueError("there are no public works for simulated buyers: import a catalogue first")
     values = hidden_values(works, rng)
@@ -88,7 +88,7 @@ def _price_unpriced(conn, works, values, rates, rng):
             work["price"] = round(float(value * rng.lognormal(0, 0.1)), 0)
             work["currency"] = rates.base
             prices.append((work["price"], rates.base, work["id"]))
-    sales.set_synthetic_prices(conn, prices)
+    synthetic_sales.set_synthetic_prices(conn, prices)
     return len(prices)
 
 
@@ -99,7 +99,7 @@ def _consider(conn, buyer_id, work, value, at, now, rates, rng, totals):
     if stamp < work["created_at"]:
         return  # not listed yet
     if rng.random() < 1 / 3:
-        sales.record_synthetic_enquiry(conn, buyer_id, work, stamp)
+        synthetic_sales.record_synthetic_enquiry(conn, buyer_id, work, stamp)
         totals.enquiries += 1
     currency = work["currency"]
     list_price = money.to_minor(work["price"], currency)
@@ -118,7 +118,7 @@ def _consider(conn, buyer_id, work, value, at, now, rates, rng, totals):
     totals.offers += offer is not None
     sold = min(at + timedelta(hours=float(rng.uniform(1, 72))), now)
     sold_at = sold.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    sales.record_synthetic_sale(conn, buyer_id, work, unit_price=max(price, 1), currency=currency, at=sold_at,
+    synthetic_sales.record_synthetic_sale(conn, buyer_id, work, unit_price=max(price, 1), currency=currency, at=sold_at,
                                 rates=rates, offer=offer)
     totals.orders += 1
     if work["edition_size"] is None:

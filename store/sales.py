@@ -1,4 +1,5 @@
-"""Offers and orders: who may move them where, stock, and the append-only log of every change.
+"""Orders: who may move them where, stock, what has fallen due, and the append-only log of every
+change to orders and offers (store.offers holds the offers' own path).
 
 Every write here runs in one durable transaction (synchronous=FULL) that first settles what has
 fallen due (expired offers, unpaid orders past their hold), so a decision is always taken on the
@@ -15,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from market import money
-from store import durable_transaction, new_id, notifications, transaction, utc_now
+from store import durable_transaction, new_id, notifications, utc_now
 
 ORDER_STATUSES = ("pending_payment", "paid", "shipped", "delivered", "completed", "cancelled", "refunded")
 HOLDING = ("pending_payment", "paid", "shipped", "delivered", "completed")
@@ -34,16 +35,6 @@ ORDER_MOVES = {
 }
 ORDER_STAMPS = {"paid": "paid_at", "shipped": "shipped_at", "delivered": "delivered_at",
                 "completed": "completed_at", "cancelled": "cancelled_at", "refunded": "refunded_at"}
-
-OFFER_STATUSES = ("open", "countered", "accepted", "declined", "withdrawn", "expired")
-OPEN_OFFER = ("open", "countered")
-# An offer waits on the artist while open, on the buyer once countered.
-OFFER_MOVES = {
-    "open": {"accepted": ("artist",), "declined": ("artist",), "countered": ("artist",), "withdrawn": ("buyer",),
-             "expired": ("system",)},
-    "countered": {"accepted": ("buyer",), "declined": ("buyer",), "withdrawn": ("buyer",), "expired": ("system",)},
-    "accepted": {}, "declined": {}, "withdrawn": {}, "expired": {},
-}
 
 ORDER_MESSAGES = {
     "pending_payment": "{buyer} ordered “{title}” ({amount}).",
@@ -106,7 +97,7 @@ def settle_due(conn, now=None):
     now = now or utc_now()
     for offer in conn.execute("SELECT * FROM offers WHERE status IN ('open', 'countered') AND expires_at <= ?",
                               (now,)).fetchall():
-        _set_offer_status(conn, dict(offer), "expired", actor_id=None, role="system")
+        set_offer_status(conn, dict(offer), "expired", actor_id=None, role="system")
     for order in conn.execute("SELECT * FROM orders WHERE status = 'pending_payment' AND expires_at <= ?",
                               (now,)).fetchall():
         _set_order_status(conn, dict(order), "cancelled", actor_id=None, role="system",
@@ -130,7 +121,7 @@ def settle_if_due(conn):
 
 # --- Artworks for sale ----------------------------------------------------------------------
 
-def _work_for_sale(conn, artwork_id, buyer_id, *, priced=True):
+def work_for_sale(conn, artwork_id, buyer_id, *, priced=True):
     work = conn.execute(
         "SELECT id, artist_id, title, medium, category_id, price, currency, availability_status, edition_size, "
         "editions_remaining FROM artworks WHERE id = ?", (artwork_id,)).fetchone()
@@ -230,14 +221,14 @@ def create_order(conn, buyer_id, artwork_id, *, provider, hold_until, rates, qua
     hold_until. Raises SaleRefused. Returns the order id."""
     with durable_transaction(conn):
         settle_due(conn)
-        return _insert_order(conn, buyer_id, artwork_id, provider=provider, hold_until=hold_until, rates=rates,
+        return insert_order(conn, buyer_id, artwork_id, provider=provider, hold_until=hold_until, rates=rates,
                              quantity=quantity, shipping_address=shipping_address, note=note, offer=offer,
                              synthetic=synthetic)
 
 
-def _insert_order(conn, buyer_id, artwork_id, *, provider, hold_until, rates, quantity, shipping_address, note,
+def insert_order(conn, buyer_id, artwork_id, *, provider, hold_until, rates, quantity, shipping_address, note,
                   offer, synthetic):
-    work = _work_for_sale(conn, artwork_id, buyer_id, priced=offer is None)
+    work = work_for_sale(conn, artwork_id, buyer_id, priced=offer is None)
     is_edition = work["edition_size"] is not None
     if not is_edition and quantity != 1:
         raise SaleRefused(400, "Bad Request", "An original sells as one.", errors={"quantity": "must be 1"})
@@ -275,11 +266,11 @@ def change_order(conn, order_id, actor_id, authorities, *, status=None, payment=
     and/or details (carrier, tracking_number, shipping_address, tax, shipping). Raises SaleRefused."""
     with durable_transaction(conn):
         settle_due(conn)
-        _change_order(conn, order_id, actor_id, authorities, status=status, payment=payment, details=details,
+        change_order_in(conn, order_id, actor_id, authorities, status=status, payment=payment, details=details,
                       note=note, rates=rates)
 
 
-def _change_order(conn, order_id, actor_id, authorities, *, status, payment, details, note, rates):
+def change_order_in(conn, order_id, actor_id, authorities, *, status, payment, details, note, rates):
     order = get_order(conn, order_id)
     if details:
         _change_details(conn, order, details, actor_id, authorities, rates)
@@ -292,46 +283,6 @@ def _change_order(conn, order_id, actor_id, authorities, *, status, payment, det
     _before_move(conn, order, status, payment)
     role = "payment" if status in ("paid", "refunded") else next(iter(authorities - {"payment"}), "payment")
     _set_order_status(conn, order, status, actor_id=actor_id, role=role, payment=payment, note=note)
-
-
-# What a provider's event does to its order.
-EVENT_MOVES = {"payment.succeeded": "paid", "refund.succeeded": "refunded"}
-
-
-def apply_payment_event(conn, provider, event_id, event_type, order_id, sent_at, payment):
-    """Apply one provider event exactly once: (outcome, detail, first_time). An event id seen
-    before changes nothing and answers with the outcome it had."""
-    with durable_transaction(conn):
-        seen = conn.execute("SELECT outcome FROM payment_events WHERE provider = ? AND event_id = ?",
-                            (provider, event_id)).fetchone()
-        if seen:
-            return seen["outcome"], "this event was received before; nothing changed", False
-        settle_due(conn)
-        outcome, detail = _apply_event(conn, event_type, order_id, payment)
-        conn.execute("INSERT INTO payment_events (provider, event_id, type, order_id, outcome, sent_at, received_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?)", (provider, event_id, event_type, order_id, outcome, sent_at,
-                                                      utc_now()))
-        return outcome, detail, True
-
-
-def _apply_event(conn, event_type, order_id, payment):
-    order = get_order(conn, order_id)
-    if order is None or order["provider"] != payment.provider:
-        return "unknown_order", f"no {payment.provider} order has the id {order_id!r}"
-    if event_type not in EVENT_MOVES:
-        log_event(conn, role="payment", kind=event_type, order_id=order_id, amount=payment.amount,
-                  currency=payment.currency, provider=payment.provider, reference=payment.reference)
-        return "recorded", f"{event_type} recorded; the order stays {order['status']}"
-    try:
-        _change_order(conn, order_id, None, {"payment"}, status=EVENT_MOVES[event_type], payment=payment,
-                      details=None, note=None, rates=None)
-    except SaleRefused as refusal:
-        # The money moved at the processor all the same: log it, so someone returns it.
-        log_event(conn, role="payment", kind="payment_refused", order_id=order_id, amount=payment.amount,
-                  currency=payment.currency, provider=payment.provider, reference=payment.reference,
-                  note=refusal.detail)
-        return "refused", refusal.detail
-    return "applied", f"the order is {EVENT_MOVES[event_type]}"
 
 
 def _check_order_move(order, wanted, authorities):
@@ -451,103 +402,17 @@ def list_orders(conn, user_id, *, role=None, status=None, limit=20, offset=0):
     return [_order(row) for row in rows], total
 
 
-# --- Offers ---------------------------------------------------------------------------------
+# --- An offer's status, logged and told -----------------------------------------------
 
-_OFFER_COLUMNS = """
-    f.*, w.title AS artwork_title, w.price AS list_price, w.currency AS list_currency,
-    b.username AS buyer_username, b.artist_name AS buyer_artist_name,
-    b.profile_image_url AS buyer_profile_image_url, b.account_type AS buyer_account_type,
-    s.username AS artist_username, s.artist_name AS artist_artist_name,
-    s.profile_image_url AS artist_profile_image_url, s.account_type AS artist_account_type
-"""
-_OFFER_FROM = ("FROM offers f JOIN artworks w ON w.id = f.artwork_id LEFT JOIN artists b ON b.id = f.buyer_id "
-               "LEFT JOIN artists s ON s.id = f.artist_id")
-
-
-def get_offer(conn, offer_id):
-    row = conn.execute(f"SELECT {_OFFER_COLUMNS} {_OFFER_FROM} WHERE f.id = ?", (offer_id,)).fetchone()
-    return dict(row) if row else None
-
-
-def offer_role(offer, user_id):
-    if user_id is not None and user_id == offer["artist_id"]:
-        return "artist"
-    return "buyer" if user_id is not None and user_id == offer["buyer_id"] else None
-
-
-def allowed_offer_moves(status, role):
-    return [target for target, roles in OFFER_MOVES[status].items() if role in roles]
-
-
-def create_offer(conn, buyer_id, artwork_id, *, amount, currency, expires_at, provider, message=None,
-                 synthetic=False):
-    """An open offer; refuses a second open one by the same buyer on the same work (409)."""
-    with durable_transaction(conn):
-        settle_due(conn)
-        work = _work_for_sale(conn, artwork_id, buyer_id, priced=False)
-        offer_id, now = new_id(), utc_now()
-        try:
-            conn.execute(
-                "INSERT INTO offers (id, artwork_id, artist_id, buyer_id, amount, currency, message, expires_at, "
-                "provider, synthetic, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (offer_id, artwork_id, work["artist_id"], buyer_id, amount, currency, message, expires_at, provider,
-                 int(synthetic), now, now))
-        except sqlite3.IntegrityError as error:
-            raise SaleRefused(409, "Offer already open", "You already have an open offer on this work: change it "
-                                                         "by withdrawing it first.") from error
-        log_event(conn, role="buyer", kind="open", actor_id=buyer_id, offer_id=offer_id, amount=amount,
-                  currency=currency, note=message)
-        _notify_offer(conn, get_offer(conn, offer_id), "open", buyer_id)
-    return offer_id
-
-
-def change_offer(conn, offer_id, actor_id, status, *, counter_amount=None, note=None, hold_until=None, rates=None):
-    """Move an offer; accepting creates its order in the same transaction. Returns the order id
-    when one was made. Raises SaleRefused."""
-    with durable_transaction(conn):
-        settle_due(conn)
-        offer = get_offer(conn, offer_id)
-        role = offer_role(offer, actor_id)
-        _check_offer_move(offer, status, role)
-        if status == "countered":
-            if counter_amount is None:
-                raise SaleRefused(400, "Bad Request", "Say the counter offer.",
-                                  errors={"counter_amount": "is required to counter"})
-            conn.execute("UPDATE offers SET counter_amount = ? WHERE id = ?", (counter_amount, offer_id))
-            offer["counter_amount"] = counter_amount
-        order_id = None
-        if status == "accepted":
-            agreed = offer["counter_amount"] if offer["status"] == "countered" else offer["amount"]
-            order_id = _insert_order(conn, offer["buyer_id"], offer["artwork_id"], provider=offer["provider"],
-                                     hold_until=hold_until, rates=rates, quantity=1, shipping_address=None,
-                                     note=None, offer={**offer, "agreed": agreed}, synthetic=bool(offer["synthetic"]))
-            conn.execute("UPDATE offers SET order_id = ? WHERE id = ?", (order_id, offer_id))
-        _set_offer_status(conn, offer, status, actor_id=actor_id, role=role, note=note)
-        return order_id
-
-
-def _check_offer_move(offer, wanted, role):
-    allowed = allowed_offer_moves(offer["status"], role)
-    if wanted in allowed:
-        return
-    if wanted in OFFER_MOVES[offer["status"]]:
-        who = " or ".join(OFFER_MOVES[offer["status"]][wanted])
-        raise SaleRefused(403, "Forbidden", f"Only the {who} can make this offer {wanted} now.")
-    listed = ", ".join(allowed) or "none (it is closed)"
-    raise SaleRefused(409, "Not allowed from this status",
-                      f"An offer that is {offer['status']} cannot become {wanted}; you may move it to: {listed}.",
-                      errors={"status": f"must be one of: {listed}"})
-
-
-def _set_offer_status(conn, offer, status, *, actor_id, role, note=None):
+def set_offer_status(conn, offer, status, *, actor_id, role, note=None):
     conn.execute("UPDATE offers SET status = ?, updated_at = ? WHERE id = ?", (status, utc_now(), offer["id"]))
     amount = offer["counter_amount"] if status == "countered" else None
     log_event(conn, role=role, kind=status, actor_id=actor_id, offer_id=offer["id"], amount=amount,
               currency=offer["currency"] if amount else None, note=note)
-    _notify_offer(conn, {**offer, "status": status}, status, actor_id)
+    notify_offer(conn, {**offer, "status": status}, status, actor_id)
 
 
-def _notify_offer(conn, offer, status, actor_id):
+def notify_offer(conn, offer, status, actor_id):
     shown = offer["counter_amount"] if status == "countered" else offer["amount"]
     message = (OFFER_MESSAGES[status].replace("{title}", offer.get("artwork_title") or "a work")
                .replace("{amount}", money.format_amount(shown, offer["currency"]))
@@ -556,90 +421,3 @@ def _notify_offer(conn, offer, status, actor_id):
         notifications.notify(conn, recipient, "offer", actor_id=actor_id, artwork_id=offer["artwork_id"],
                              subject_id=offer["id"], data={"offer_id": offer["id"], "status": status,
                                                            "message": message})
-
-
-def list_offers(conn, user_id, *, role=None, status=None, artwork_id=None, limit=20, offset=0):
-    parties = {"artist": "f.artist_id = :user", "buyer": "f.buyer_id = :user"}
-    where = [parties[role] if role else "(f.artist_id = :user OR f.buyer_id = :user)"]
-    if status:
-        where.append("f.status = :status")
-    if artwork_id:
-        where.append("f.artwork_id = :artwork")
-    clause = " AND ".join(where)
-    params = {"user": user_id, "status": status, "artwork": artwork_id, "limit": limit, "offset": offset}
-    total = conn.execute(f"SELECT count(*) FROM offers f WHERE {clause}", params).fetchone()[0]
-    rows = conn.execute(f"SELECT {_OFFER_COLUMNS} {_OFFER_FROM} WHERE {clause} "
-                        "ORDER BY f.updated_at DESC, f.id LIMIT :limit OFFSET :offset", params)
-    return [dict(row) for row in rows], total
-
-
-# --- The conversion table -------------------------------------------------------------------
-
-def save_rates(conn, rates):
-    """Make currency_rates the setting's table (at start); no write when it already is."""
-    wanted = sorted((code, rate, rates.base, rates.as_of) for code, rate in rates.rates.items())
-    if [tuple(row) for row in conn.execute("SELECT currency, rate, base, as_of FROM currency_rates "
-                                           "ORDER BY currency")] == wanted:
-        return
-    with durable_transaction(conn):
-        conn.execute("DELETE FROM currency_rates")
-        conn.executemany("INSERT INTO currency_rates (currency, rate, base, as_of) VALUES (?, ?, ?, ?)", wanted)
-
-
-# --- Synthetic sales (flask simulate) -------------------------------------------------------
-
-def market_works(conn):
-    """Public works a simulated buyer may consider: with their price, size and stock."""
-    return [dict(row) for row in conn.execute(
-        "SELECT id, artist_id, title, medium, category_id, dimensions, price, currency, created_at, edition_size, "
-        "editions_remaining, availability_status FROM artworks WHERE availability_status IN ('available', "
-        "'exhibition') ORDER BY created_at, id")]
-
-
-def set_synthetic_prices(conn, prices):
-    """List prices for works that had none: [(price, currency, artwork_id)]."""
-    with transaction(conn):
-        conn.executemany("UPDATE artworks SET price = ?, currency = ? WHERE id = ? AND price IS NULL", prices)
-
-
-def record_synthetic_sale(conn, buyer_id, work, *, unit_price, currency, at, rates, offer=None):
-    """A SYNTHETIC buyer's completed purchase at `at` (with its accepted offer, if any): the same
-    rows, stock and log a real sale leaves, marked synthetic, with no notifications."""
-    order_id = new_id()
-    is_edition = work["edition_size"] is not None
-    with transaction(conn):
-        offer_id = None
-        if offer is not None:
-            offer_id = new_id()
-            conn.execute(
-                "INSERT INTO offers (id, artwork_id, artist_id, buyer_id, amount, currency, counter_amount, status, "
-                "expires_at, order_id, synthetic, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, 1, ?, ?)",
-                (offer_id, work["id"], work["artist_id"], buyer_id, offer["amount"], currency, offer.get("counter"),
-                 at, order_id, offer["at"], at))
-            log_event(conn, role="system", kind="synthetic_offer", offer_id=offer_id, amount=unit_price,
-                      currency=currency)
-        conn.execute(
-            "INSERT INTO orders (id, artwork_id, artist_id, buyer_id, offer_id, title, medium, category_id, "
-            "is_edition, currency, unit_price, subtotal, total, total_base, base_currency, rate_as_of, provider, "
-            "status, synthetic, expires_at, paid_at, completed_at, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'simulated', 'completed', 1, ?, ?, ?, ?, ?)",
-            (order_id, work["id"], work["artist_id"], buyer_id, offer_id, work["title"], work["medium"],
-             work["category_id"], int(is_edition), currency, unit_price, unit_price, unit_price,
-             rates.convert_minor(unit_price, currency), rates.base, rates.as_of, at, at, at, at, at))
-        if not is_edition:
-            conn.execute("UPDATE artworks SET availability_status = 'sold' WHERE id = ?", (work["id"],))
-        log_event(conn, role="system", kind="synthetic_sale", order_id=order_id, amount=unit_price, currency=currency,
-                  provider="simulated")
-    return order_id
-
-
-def record_synthetic_enquiry(conn, buyer_id, work, at):
-    enquiry_id = new_id()
-    with transaction(conn):
-        conn.execute("INSERT INTO enquiries (id, artwork_id, artwork_title, artist_id, collector_id, created_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", (enquiry_id, work["id"], work["title"], work["artist_id"], buyer_id,
-                                                  at))
-        conn.execute("INSERT INTO enquiry_messages (enquiry_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
-                     (enquiry_id, buyer_id, "Is this work still available? (simulated enquiry)", at))
-    return enquiry_id

@@ -17,7 +17,7 @@ from api.routes import bp
 from api.routing import operation
 from api.sales import Offer, OfferDetail, hold_until, offer_json, providers, rates, refused
 from api.shapes import page_of
-from store import sales, utc_now
+from store import offers, sales, utc_now
 
 DEFAULT_DAYS, MAX_DAYS = 7, 30
 OFFER_SERVER_FIELDS = frozenset({"id", "artwork", "artist", "buyer", "role", "status", "allowed_statuses",
@@ -45,7 +45,7 @@ class OfferUpdate(Body):
 
 class OffersQuery(Paged):
     role: Choice(("artist", "buyer")) | None = None
-    status: Choice(sales.OFFER_STATUSES) | None = None
+    status: Choice(offers.OFFER_STATUSES) | None = None
     artwork_id: str | None = None
 
 
@@ -62,13 +62,13 @@ def create_offer(artwork_id, query, body):
     if body.expires_at is not None and body.expires_at > latest:
         raise validation_error({"expires_at": f"must be within {MAX_DAYS} days"})
     try:
-        offer_id = sales.create_offer(get_db(), user_id, artwork_id, amount=body.amount,
+        offer_id = offers.create_offer(get_db(), user_id, artwork_id, amount=body.amount,
                                       currency=body.currency or sales.currency_of(get_db(), artwork_id) or "USD",
                                       expires_at=body.expires_at or utc_now(timedelta(days=DEFAULT_DAYS)),
                                       provider=body.provider, message=body.message)
     except sales.SaleRefused as error:
         raise refused(error) from error
-    shaped = offer_json(sales.get_offer(get_db(), offer_id), user_id, detail=True)
+    shaped = offer_json(offers.get_offer(get_db(), offer_id), user_id, detail=True)
     return jsonify(shaped), 201, {"Location": f"/api/offers/{offer_id}"}
 
 
@@ -77,15 +77,15 @@ def list_offers(query):
     """Offers the caller made (role=buyer) or received (role=artist), latest activity first."""
     user_id = require_user()
     sales.settle_if_due(get_db())
-    rows, total = sales.list_offers(get_db(), user_id, role=query.role, status=query.status,
+    rows, total = offers.list_offers(get_db(), user_id, role=query.role, status=query.status,
                                     artwork_id=query.artwork_id, limit=query.per_page, offset=query.offset)
     return list_response([offer_json(row, user_id) for row in rows], total, query.page, query.per_page)
 
 
 def _party_offer(offer_id):
     user_id = require_user()
-    offer = sales.get_offer(get_db(), offer_id)
-    if offer is None or sales.offer_role(offer, user_id) is None:
+    offer = offers.get_offer(get_db(), offer_id)
+    if offer is None or offers.offer_role(offer, user_id) is None:
         raise ApiError(404, "No offer of yours has that id.")
     return user_id, offer
 
@@ -94,20 +94,20 @@ def _party_offer(offer_id):
 def get_offer(offer_id, query):
     user_id, _ = _party_offer(offer_id)
     sales.settle_if_due(get_db())
-    return jsonify(offer_json(sales.get_offer(get_db(), offer_id), user_id, detail=True))
+    return jsonify(offer_json(offers.get_offer(get_db(), offer_id), user_id, detail=True))
 
 
 @operation(bp, "PUT", "/offers/<offer_id>", access="user", body=OfferUpdate, response=OfferDetail, errors=(409,))
 @rate_limit("60 per minute")
 def update_offer(offer_id, query, body):
     """Accept, decline or counter (the artist; the buyer answers a counter) or withdraw (the
-    buyer). Who may make which move: store.sales.OFFER_MOVES. Accepting creates the order."""
+    buyer). Who may make which move: store.offers.OFFER_MOVES. Accepting creates the order."""
     user_id, _ = _party_offer(offer_id)
     if body.counter_amount is not None and body.status != "countered":
         raise validation_error({"counter_amount": "goes with status countered only"})
     try:
-        sales.change_offer(get_db(), offer_id, user_id, body.status, counter_amount=body.counter_amount,
+        offers.change_offer(get_db(), offer_id, user_id, body.status, counter_amount=body.counter_amount,
                            note=body.note, hold_until=hold_until(), rates=rates())
     except sales.SaleRefused as error:
         raise refused(error) from error
-    return jsonify(offer_json(sales.get_offer(get_db(), offer_id), user_id, detail=True))
+    return jsonify(offer_json(offers.get_offer(get_db(), offer_id), user_id, detail=True))

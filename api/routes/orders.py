@@ -17,7 +17,7 @@ from api.routes import bp
 from api.routing import operation
 from api.sales import Order, OrderDetail, authorities, hold_until, order_json, providers, rates, refused
 from api.shapes import page_of
-from store import sales
+from store import offers, sales
 
 ORDER_SERVER_FIELDS = frozenset({
     "id", "artist", "buyer", "buyer_id", "artist_id", "role", "allowed_statuses", "currency", "unit_price", "subtotal",
@@ -104,7 +104,7 @@ def create_order(query, body):
 
 
 def _accepted_offer(offer_id, user_id):
-    offer = sales.get_offer(get_db(), offer_id)
+    offer = offers.get_offer(get_db(), offer_id)
     if offer is None or offer["buyer_id"] != user_id:
         raise validation_error({"offer_id": "must be an offer of yours"})
     if offer["status"] != "accepted":

@@ -14,6 +14,7 @@ from api.routing import operation
 from api.sales import providers
 from api.shapes import Shape
 from market import payments
+from store import payments as payments_store
 from store import sales
 
 
@@ -77,7 +78,7 @@ def payment_webhook(query):
                        headers={"WWW-Authenticate": payments.SIGNATURE_HEADER}) from error
     event = validated(WebhookEvent)
     data = event.data
-    outcome, detail, first = sales.apply_payment_event(
+    outcome, detail, first = payments_store.apply_payment_event(
         get_db(), provider.name, event.id, event.type, data.order_id,
         _iso(sent),
         sales.Payment(provider.name, data.reference, data.amount, data.currency))

@@ -3,7 +3,7 @@ by every role."""
 
 import pytest
 
-from store import sales
+from store import offers
 from tests.conftest import add_artwork, assert_problem
 
 
@@ -125,8 +125,8 @@ def test_every_offer_move_by_every_role(parties, current, wanted, role):
     assert stranger_client.put(f"/api/offers/{made['id']}", json={"status": wanted}).status_code == 404
     body = {"status": wanted, **({"counter_amount": 450000} if wanted == "countered" else {})}
     answer = clients[role].put(f"/api/offers/{made['id']}", json=body)
-    if wanted in sales.allowed_offer_moves(current, role):
+    if wanted in offers.allowed_offer_moves(current, role):
         expected = 200
     else:
-        expected = 403 if wanted in sales.OFFER_MOVES[current] else 409
+        expected = 403 if wanted in offers.OFFER_MOVES[current] else 409
     assert answer.status_code == expected, answer.get_json()

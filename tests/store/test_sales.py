@@ -6,7 +6,7 @@ import pytest
 
 import store
 from market import money
-from store import sales
+from store import offers, sales
 from tests.conftest import add_artwork, insert
 
 RATES = money.parse_rates(None)
@@ -66,7 +66,7 @@ def test_the_public_flag_follows_the_works_privacy_and_deletion(conn):
 
 def test_demand_is_counted_per_category_and_day(conn):
     work = add_artwork(conn, "ada", price=10, currency="USD", category_id=12)
-    sales.create_offer(conn, "bob", work, amount=500, currency="USD", expires_at="2999-01-01T00:00:00.000Z",
+    offers.create_offer(conn, "bob", work, amount=500, currency="USD", expires_at="2999-01-01T00:00:00.000Z",
                        provider="manual")
     placed = order(conn, "cyd", work)
     sales.change_order(conn, placed, "ada", {"artist", "payment"}, status="paid")
