@@ -27,7 +27,6 @@ from market import money
 from market.pricing import area_cm2
 from store import accounts, ranking, synthetic_sales
 
-UNUSABLE_PASSWORD_HASH = "!"  # noqa: S105 -- matches no password: simulated buyers cannot sign in
 LOOKS_PER_BUYER = 6
 
 
@@ -73,7 +72,7 @@ def simulate_buyers(conn, rates: money.RateTable, *, buyers: int = 100, days: in
     totals = Result(buyers, 0, 0, 0, priced)
     first = ranking.next_simulated_number(conn)
     for number in range(first, first + buyers):
-        buyer_id = _buyer_account(conn, number)
+        buyer_id = accounts.create_simulated_account(conn, number, "buyer")
         for _ in range(LOOKS_PER_BUYER):
             index = int(rng.choice(for_sale))
             at = moment - timedelta(seconds=float(rng.uniform(0, days * 86400)))
@@ -125,10 +124,3 @@ def _consider(conn, buyer_id, work, value, at, now, rates, rng, totals):
         work["sold"] = True
     else:
         work["editions_remaining"] -= 1
-
-
-def _buyer_account(conn, number):
-    username = f"sim_{number:05d}"
-    return accounts.create_account(conn, username=username, email=f"{username}@simulated.invalid",
-                                   password_hash=UNUSABLE_PASSWORD_HASH, artist_name=f"Simulated buyer {number}",
-                                   account_type="collector")

@@ -37,7 +37,6 @@ LOOK = 0.9
 LOOK_DECAY = 0.7
 NOISE_LIKE = 0.02
 FOLLOW_AFTER, FOLLOW_CHANCE = 2, 0.5
-UNUSABLE_PASSWORD_HASH = "!"  # noqa: S105 -- matches no password: simulated readers cannot sign in
 
 
 @dataclass
@@ -181,10 +180,7 @@ def simulate(conn, *, users=200, sessions=30, days=60, seed=0, now=None, spread_
 
 
 def _reader_account(conn, number):
-    username = f"sim_{number:05d}"
-    return accounts.create_account(conn, username=username, email=f"{username}@simulated.invalid",
-                                   password_hash=UNUSABLE_PASSWORD_HASH, artist_name=f"Simulated reader {number}",
-                                   account_type="collector")
+    return accounts.create_simulated_account(conn, number, "reader")
 
 
 def _time(epoch):

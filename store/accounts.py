@@ -30,6 +30,20 @@ def _taken_field(conn, username, email):
     return "username" if row["username_taken"] else "email"
 
 
+# Not a werkzeug hash, so no password ever matches it: for accounts nobody signs in to (imported
+# catalogue artists, simulated readers and buyers).
+UNUSABLE_PASSWORD_HASH = "!"  # noqa: S105
+
+
+def create_simulated_account(conn, number: int, role: str) -> str:
+    """A SYNTHETIC collector sim_NNNNN (@simulated.invalid, no usable password) for `flask simulate`;
+    store.ranking.next_simulated_number gives the next free number."""
+    username = f"sim_{number:05d}"
+    return create_account(conn, username=username, email=f"{username}@simulated.invalid",
+                          password_hash=UNUSABLE_PASSWORD_HASH, artist_name=f"Simulated {role} {number}",
+                          account_type="collector")
+
+
 def create_account(conn, *, username, email, password_hash, artist_name, bio=None, location=None,
                    account_type="artist"):
     """Insert the account and its empty portfolio; raises AlreadyExists for a taken username or email."""

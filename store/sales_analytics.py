@@ -249,5 +249,6 @@ def category_named(conn, text: str) -> int | None:
 
 
 def sales_stamp(conn) -> tuple:
-    """Changes whenever a sale is added or undone: what a cached pricing model is checked against."""
-    return tuple(conn.execute("SELECT count(*), max(updated_at) FROM orders WHERE paid_at IS NOT NULL").fetchone())
+    """Changes whenever a sale is added or undone (every one is a row of the append-only money log):
+    what a cached pricing model is checked against. One primary-key lookup, not a scan of orders."""
+    return tuple(conn.execute("SELECT max(id) FROM sales_events").fetchone())

@@ -129,3 +129,17 @@ def test_buyers_need_a_past_to_buy_in_and_spread_uploads_gives_it(app, signed_in
     assert made.exit_code == 0 and "0 orders" not in made.output, made.output
     assert db.execute("SELECT min(artworks.created_at) < min(paid_at) FROM artworks JOIN orders ON orders.artwork_id = "
                       "artworks.id").fetchone()[0] == 1
+
+
+def test_price_insight_answers_once_enough_sales_come(app, artist, db, signed_in):
+    artist_client, user = artist
+    work = add_artwork(db, user["id"], title="Waiting", medium="bronze", dimensions="40 x 40 cm")
+    assert_problem(artist_client.get(f"/api/artworks/{work}/price-insight"), 409)
+    for n in range(60):
+        add_artwork(db, signed_in()[1]["id"] if n % 3 else user["id"], title=f"W{n}", medium=MEDIUMS[n % 4],
+                    dimensions=f"{20 + n} x {20 + n} cm", created_at="2025-01-01T00:00:00.000Z")
+    conn = store.connect(app.config["DATABASE"])
+    assert simulate.simulate_buyers(conn, app.config["CURRENCY_RATES"], buyers=80, seed=1,
+                                    price_unpriced=True).orders >= 10
+    conn.close()
+    assert artist_client.get(f"/api/artworks/{work}/price-insight").status_code == 200
