@@ -215,3 +215,30 @@ def test_version_11_keeps_the_notifications_it_rebuilds(tmp_path):
     old.execute("DELETE FROM commissions WHERE id = 'c1'")  # the trigger made again still cleans up
     assert [row[0] for row in old.execute("SELECT id FROM notifications")] == ["n2"]
     assert old.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_version_12_keeps_the_orders_and_sales_log_it_rebuilds(tmp_path):
+    old = released(tmp_path, 6)
+    store.migrate(old, migrations=[step for step in store.load_migrations() if step[0] <= 11])
+    old.executemany("INSERT INTO artists (id, username, email, password_hash, artist_name) VALUES (?, ?, ?, 'x', ?)",
+                    [(n, n, f"{n}@example.com", n.title()) for n in ("ada", "bob")])
+    old.execute("INSERT INTO artworks (id, artist_id, title, edition_size) VALUES ('w1', 'ada', 'Print', 10)")
+    old.execute("INSERT INTO orders (id, artwork_id, artist_id, buyer_id, title, is_edition, quantity, currency, "
+                "unit_price, subtotal, total, provider, expires_at) VALUES ('o1', 'w1', 'ada', 'bob', 'Print', 1, 3, "
+                "'EUR', 1000, 3000, 3000, 'manual', '2030-01-01T00:00:00.000Z')")
+    old.execute("INSERT INTO sales_events (order_id, actor_role, kind, amount) VALUES ('o1', 'buyer', 'created', 3000)")
+    old.execute("INSERT INTO notifications (id, recipient_id, kind, subject_id) VALUES ('n1', 'ada', 'order', 'o1')")
+    assert store.migrate(old) == CURRENT
+    assert tuple(old.execute("SELECT id, kind, quantity, total, unit_cost FROM orders").fetchone()) == (
+        "o1", "artwork", 3, 3000, 0)
+    assert tuple(old.execute("SELECT order_id, kind, amount, license_id FROM sales_events").fetchone()) == (
+        "o1", "created", 3000, None)
+    assert old.execute("SELECT editions_remaining FROM artworks").fetchone()[0] == 7
+    # The triggers made again still count an edition's prints back when an order is cancelled...
+    old.execute("UPDATE orders SET status = 'cancelled' WHERE id = 'o1'")
+    assert old.execute("SELECT editions_remaining FROM artworks").fetchone()[0] == 10
+    # ... keep the log append-only, and take the new kinds.
+    with pytest.raises(sqlite3.IntegrityError):
+        old.execute("DELETE FROM sales_events")
+    old.execute("INSERT INTO notifications (id, recipient_id, kind) VALUES ('n2', 'ada', 'license')")
+    assert old.execute("PRAGMA foreign_key_check").fetchall() == []
