@@ -15,7 +15,8 @@ from tqdm import tqdm
 import imaging
 import recommend.config
 import store
-from market import pricing
+from api import fulfilment
+from market import dispatcher, pricing
 from market import simulate as market_simulate
 from recommend import evaluate as recommend_evaluation
 from recommend import featured, simulate, trending
@@ -339,8 +340,9 @@ def sales_group():
 @sales_group.command("settle")
 @with_appcontext
 def settle_sales_command():
-    """Expire offers and release unpaid orders past their hold (requests do it as they come; run
-    this from a scheduler so that a quiet site's holds lapse on time too)."""
+    """Expire offers, release unpaid orders past their hold, and start, warn of and expire
+    licences (requests do it as they come; run this from a scheduler, e.g. every 15 minutes, so
+    that a quiet site's holds lapse and its licence expiries are told on time too)."""
     conn = store.connect(current_app.config["DATABASE"])
     try:
         due = sales.anything_due(conn)
@@ -348,6 +350,32 @@ def settle_sales_command():
     finally:
         conn.close()
     click.echo("Settled what had fallen due." if due else "Nothing had fallen due.")
+
+
+@click.group("fulfilment")
+def fulfilment_group():
+    """Print orders and the print lab."""
+
+
+@fulfilment_group.command("dispatch")
+@with_appcontext
+def dispatch_fulfilment_command():
+    """Send paid print orders that are due to the print lab, and retry those it could not take
+    (run from a scheduler, e.g. every minute; a payment starts a send of its own at once)."""
+    settings = current_app.config
+    provider = current_app.extensions["easel_fulfilment"]
+    if provider is None:
+        raise click.ClickException("FULFILMENT_URL is not set: there is no print lab to send to.")
+    base_url = settings["SERVER_URL"] or settings["PUBLIC_URL"]
+    if not base_url:
+        raise click.ClickException("Set SERVER_URL (this server's address): the lab fetches print files from it.")
+    conn = store.connect(settings["DATABASE"])
+    try:
+        result = dispatcher.dispatch_due(conn, MediaStore(settings["MEDIA_DIR"]), provider,
+                                         fulfilment.links(settings, base_url), max_pixels=settings["MAX_IMAGE_PIXELS"])
+    finally:
+        conn.close()
+    click.echo(f"Sent {len(result.sent)}; {len(result.retrying)} to retry later; {len(result.failed)} failed.")
 
 
 @click.group("rankings")
@@ -404,7 +432,7 @@ def import_catalog_command(csv_path, limit, no_subject_tags, workers):
 
 
 COMMANDS = (init_db_command, grant_role_command, import_images_command, check_counters_command, reindex_command,
-            evaluate_group, import_catalog_command, simulate_command, rankings_group, sales_group)
+            evaluate_group, import_catalog_command, simulate_command, rankings_group, sales_group, fulfilment_group)
 
 
 def init_app(app):

@@ -48,6 +48,14 @@ RATELIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel"
 MIB = 1024 * 1024
 
 
+def parse_http_url(text):
+    text = str(text).strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http(s) URL")
+    return text
+
+
 def flag(text):
     """true/false, 1/0, yes/no, on/off: a typo such as "maybe" must not quietly turn a limit off."""
     text = str(text).strip().lower()
@@ -165,6 +173,15 @@ SETTINGS = {
     "PAYMENT_PROVIDERS": (payment_providers, ("manual", "webhook")),
     # How far a signed webhook's timestamp may be from the server's clock before it is refused.
     "PAYMENT_WEBHOOK_TOLERANCE_SECONDS": (whole(10, 3600), 300),
+    # The print lab's order endpoint (market.fulfilment.WebhookFulfilment); unset, prints can be
+    # set up but not ordered.
+    "FULFILMENT_URL": (parse_http_url, None),
+    "FULFILMENT_TIMEOUT_SECONDS": (whole(1, 300), 10),
+    # How long the signed link to a print-ready file, sent to the lab, stays good.
+    "FULFILMENT_FILE_URL_HOURS": (whole(1, 24 * 60), 72),
+    # This API server's own address, for links handed to outside services (the print lab's
+    # file downloads). Default: the address of the request that paid for the print.
+    "SERVER_URL": (parse_http_url, None),
 }
 
 
@@ -214,6 +231,9 @@ def settings(values):
     # The secret the card processor signs webhooks with; give the processor the same value.
     resolved["PAYMENT_WEBHOOK_SECRET"] = (values.get("PAYMENT_WEBHOOK_SECRET")
                                           or load_or_create_secret(values["DATA_DIR"], "payment_webhook_secret"))
+    # The secret shared with the print lab: it signs orders sent, status callbacks and file links.
+    resolved["FULFILMENT_SECRET"] = (values.get("FULFILMENT_SECRET")
+                                     or load_or_create_secret(values["DATA_DIR"], "fulfilment_secret"))
     return resolved
 
 
@@ -230,6 +250,7 @@ def load_config(environ=os.environ):
         # JSON with any of search.ranking.RankingConfig's fields, e.g. {"engagement": 0.3}.
         "SEARCH_RANKING": environ.get("SEARCH_RANKING") or None,
         "PAYMENT_WEBHOOK_SECRET": environ.get("PAYMENT_WEBHOOK_SECRET") or None,  # default: DATA_DIR file
+        "FULFILMENT_SECRET": environ.get("FULFILMENT_SECRET") or None,  # default: DATA_DIR file
         **{name: environ.get(name) for name in SETTINGS},
     }
 

@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 import imaging
 import store
-from api import cli, config, db, logs, readiness
+from api import cli, config, db, fulfilment, logs, readiness
 from api.limits import build_limiter, refuse_long_query_strings
 from api.problems import register_error_handlers
 from api.routes import bp
@@ -56,6 +56,8 @@ def _open_storage(app):
     finally:
         conn.close()
     app.extensions["easel_payments"] = _payment_providers(app.config)
+    app.extensions["easel_fulfilment"] = fulfilment.build_provider(app.config)
+    app.extensions["easel_fulfilment_threads"] = []
     imaging.set_pixel_budget(app.config["MAX_IMAGE_PIXELS"])
     if app.config["SEARCH_WARM"]:
         readiness.start_loading(app.config["DATABASE"], app.config["FEED_MODEL_MAX_AGE"])

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from market import money
+from market import countries, money
 from store import ROWID_MAX, taxonomy
 
 
@@ -129,8 +129,15 @@ Currency = Annotated[str, BeforeValidator(lambda v: v.strip().upper() if isinsta
 # An amount in the currency's minor unit (cents for USD, yen for JPY): 1250 is $12.50.
 MinorUnits = Annotated[int, Field(ge=1, le=10 ** 13)]
 MinorUnitsOrZero = Annotated[int, Field(ge=0, le=10 ** 13)]
+def _known_country(value):
+    if not countries.is_country(value):
+        raise ValueError("must be an assigned ISO 3166-1 country code like FR")
+    return value
+
+
 Country = Annotated[str, BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
-                    _matching(r"[A-Z]{2}", "an ISO 3166 two-letter country code like FR")]
+                    _matching(r"[A-Z]{2}", "an ISO 3166 two-letter country code like FR"),
+                    AfterValidator(_known_country)]
 
 
 def _future_moment(value):

@@ -92,8 +92,9 @@ def document(operations: list[Operation] = OPERATIONS) -> dict:
                 "webhookSignature": {
                     "type": "apiKey", "in": "header", "name": "Easel-Signature",
                     "description": "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\" under "
-                                   "PAYMENT_WEBHOOK_SECRET>; refused 401 when more than "
-                                   "PAYMENT_WEBHOOK_TOLERANCE_SECONDS from the server's clock."}},
+                                   "PAYMENT_WEBHOOK_SECRET (payments) or FULFILMENT_SECRET (the print lab)>; "
+                                   "refused 401 when more than PAYMENT_WEBHOOK_TOLERANCE_SECONDS from the "
+                                   "server's clock."}},
         },
     }
 

@@ -39,6 +39,7 @@ def converted(minor, currency):
 
 class Order(Shape):
     id: str
+    kind: str
     artwork: dict[str, Any] | None
     artist: Person | None
     buyer: Person | None
@@ -60,6 +61,11 @@ class Order(Shape):
     shipping_address: dict[str, Any] | None
     carrier: str | None
     tracking_number: str | None
+    tracking_url: str | None
+    product: dict[str, Any] | None
+    license_id: str | None
+    fulfilment_status: str | None
+    margin: int | None
     synthetic: bool
     expires_at: str | None
     created_at: str
@@ -77,10 +83,11 @@ def authorities(order, user_id):
 
 def order_json(order, user_id, *, detail=False):
     role = sales.order_role(order, user_id)
-    shaped = {"id": order["id"], "artwork": _artwork_ref(order["artwork_id"], order["title"]),
+    shaped = {"id": order["id"], "kind": order["kind"], "artwork": _artwork_ref(order["artwork_id"], order["title"]),
               "artist": person_json(order, "artist_"), "buyer": person_json(order, "buyer_"), "role": role,
               "status": order["status"],
-              "allowed_statuses": sales.allowed_order_moves(order["status"], authorities(order, user_id))}
+              "allowed_statuses": sales.allowed_order_moves(order["status"], authorities(order, user_id),
+                                                            order["kind"])}
     shaped.update({key: order[key] for key in ("quantity", "currency", "unit_price", "subtotal", "tax", "shipping",
                                                "total")})
     shaped["is_edition"] = bool(order["is_edition"])
@@ -92,7 +99,13 @@ def order_json(order, user_id, *, detail=False):
     shaped["payment"] = (provider.instructions(order) if provider and order["status"] == "pending_payment"
                          else None)
     shaped.update({key: order[key] for key in ("offer_id", "shipping_address", "carrier", "tracking_number",
-                                               "note")})
+                                               "tracking_url", "note")})
+    shaped["product"] = ({"product": order["product"], "size": order["print_size"]} if order["kind"] == "print"
+                         else None)
+    shaped["license_id"] = order["license_id"]
+    shaped["fulfilment_status"] = order["fulfilment_status"]
+    # What the artist keeps of a print after the lab's cost: theirs to see, not the buyer's.
+    shaped["margin"] = sales.margin_of(order) if role == "artist" else None
     shaped["synthetic"] = bool(order["synthetic"])
     shaped["expires_at"] = order["expires_at"] if order["status"] == "pending_payment" else None
     shaped.update({key: order[key] for key in ("paid_at", "shipped_at", "delivered_at", "completed_at",

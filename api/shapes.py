@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import current_user_id
 from api.db import get_db
-from store import artworks, copyright, galleries, social, taxonomy
+from store import artworks, copyright, galleries, licenses, social, taxonomy
 
 
 class Shape(BaseModel):
@@ -92,6 +92,9 @@ class ArtworkDetail(Artwork):
     palette: list[dict[str, Any]]
     quality: dict[str, Any] | None
     exhibition_history: list[dict[str, Any]]
+    exclusive_license: dict[str, Any] | None = Field(
+        None, description="The exclusive licence the work is under now (usage, media, territory, dates; never "
+                          "the licensee), or null: whoever wants to use the work can see it is taken.")
     withheld: Literal["takedown", "hold"] | None = Field(
         None, description="Why a work of yours is kept private: a confirmed copy alert's takedown, or an upload "
                           "held for review. Only its artist sees works that have one.")
@@ -175,6 +178,7 @@ def artwork_json(artwork, tags, *, liked=False, detail=False):
         shaped["quality"] = artwork["quality"] or None
         shaped["exhibition_history"] = artworks.exhibition_history(
             conn, artwork_id, accepted_only=current_user_id() != artwork["artist_id"])
+        shaped["exclusive_license"] = licenses.exclusive_in_force(conn, artwork_id)
     return shaped
 
 
@@ -273,3 +277,8 @@ def gallery_json(gallery, viewer_id, artwork_count=None):
     shaped.update(created_at=gallery["created_at"], updated_at=gallery["updated_at"])
     return shaped
 
+
+def inert_cell(value):
+    """A CSV cell a spreadsheet shows as text: one starting with = + - @ would be run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

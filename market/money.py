@@ -81,6 +81,16 @@ class RateTable:
         converted = self.convert(to_major(minor, currency), currency)
         return None if converted is None else round(converted, EXPONENTS[self.base])
 
+    def exchange(self, minor: int, currency: str, target: str) -> int | None:
+        """A minor-unit amount of `currency` in `target`'s minor units, through the base currency;
+        None when either rate is unknown."""
+        if currency == target:
+            return minor
+        if currency not in self.rates or target not in self.rates:
+            return None
+        major = to_major(minor, currency) * self.rates[currency] / self.rates[target]
+        return to_minor(round(major, EXPONENTS[target]), target)
+
     def describe(self) -> dict:
         return {"base": self.base, "as_of": self.as_of, "rates": dict(sorted(self.rates.items()))}
 

@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from market import money
-from store import durable_transaction, new_id, notifications, utc_now
+from store import durable_transaction, licenses, new_id, notifications, prints, utc_now
 
 ORDER_STATUSES = ("pending_payment", "paid", "shipped", "delivered", "completed", "cancelled", "refunded")
 HOLDING = ("pending_payment", "paid", "shipped", "delivered", "completed")
@@ -33,6 +33,16 @@ ORDER_MOVES = {
     "cancelled": {},
     "refunded": {},
 }
+# Prints are shipped by the fulfilment provider (its signed callbacks), not by the artist; a
+# licence's order ends at payment (the licence itself carries on: store.licenses).
+PRINT_ORDER_MOVES = {
+    **ORDER_MOVES,
+    "paid": {"shipped": ("fulfilment",), "refunded": ("payment",)},
+    "shipped": {"delivered": ("fulfilment", "buyer"), "refunded": ("payment",)},
+}
+LICENSE_ORDER_MOVES = {**ORDER_MOVES, "paid": {"refunded": ("payment",)}, "shipped": {}, "delivered": {}}
+MOVES_BY_KIND = {"artwork": ORDER_MOVES, "print": PRINT_ORDER_MOVES, "license": LICENSE_ORDER_MOVES}
+ORDER_KINDS = tuple(MOVES_BY_KIND)
 ORDER_STAMPS = {"paid": "paid_at", "shipped": "shipped_at", "delivered": "delivered_at",
                 "completed": "completed_at", "cancelled": "cancelled_at", "refunded": "refunded_at"}
 
@@ -75,16 +85,18 @@ class Payment:
 
 # --- The log ------------------------------------------------------------------------------
 
-def log_event(conn, *, role, kind, actor_id=None, order_id=None, offer_id=None, amount=None, currency=None,
-              provider=None, reference=None, note=None):
+def log_event(conn, *, role, kind, actor_id=None, order_id=None, offer_id=None, license_id=None, amount=None,
+              currency=None, provider=None, reference=None, note=None):
     conn.execute(
-        "INSERT INTO sales_events (order_id, offer_id, actor_id, actor_role, kind, amount, currency, provider, "
-        "reference, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (order_id, offer_id, actor_id, role, kind, amount, currency, provider, reference, note, utc_now()))
+        "INSERT INTO sales_events (order_id, offer_id, license_id, actor_id, actor_role, kind, amount, currency, "
+        "provider, reference, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (order_id, offer_id, license_id, actor_id, role, kind, amount, currency, provider, reference, note,
+         utc_now()))
 
 
-def events_of(conn, *, order_id=None, offer_id=None):
-    column, value = ("order_id", order_id) if order_id else ("offer_id", offer_id)
+def events_of(conn, *, order_id=None, offer_id=None, license_id=None):
+    column, value = next((name, value) for name, value in (("order_id", order_id), ("offer_id", offer_id),
+                                                          ("license_id", license_id)) if value)
     return [dict(row) for row in conn.execute(
         f"SELECT id, actor_id, actor_role, kind, amount, currency, provider, reference, note, created_at "
         f"FROM sales_events WHERE {column} = ? ORDER BY id", (value,))]
@@ -100,13 +112,14 @@ def settle_due(conn, now=None):
         set_offer_status(conn, dict(offer), "expired", actor_id=None, role="system")
     for order in conn.execute("SELECT * FROM orders WHERE status = 'pending_payment' AND expires_at <= ?",
                               (now,)).fetchall():
-        _set_order_status(conn, dict(order), "cancelled", actor_id=None, role="system",
-                          note="not paid within the hold")
+        set_order_status(conn, dict(order), "cancelled", actor_id=None, role="system",
+                         note="not paid within the hold")
+    licenses.settle_due(conn, now)
 
 
 def anything_due(conn, now=None) -> bool:
     now = now or utc_now()
-    return conn.execute(
+    return licenses.anything_due(conn, now) or conn.execute(
         "SELECT EXISTS (SELECT 1 FROM offers WHERE status IN ('open', 'countered') AND expires_at <= :now) "
         "OR EXISTS (SELECT 1 FROM orders WHERE status = 'pending_payment' AND expires_at <= :now)",
         {"now": now}).fetchone()[0] == 1
@@ -147,16 +160,19 @@ def currency_of(conn, artwork_id):
 
 
 def open_orders_of(conn, artwork_id) -> int:
-    """Orders of the work still on their way (not yet delivered, cancelled or refunded)."""
+    """Orders of the work still on their way (not yet delivered, cancelled or refunded); a paid
+    licence's order has arrived."""
     return conn.execute("SELECT count(*) FROM orders WHERE artwork_id = ? AND status IN "
-                        "('pending_payment', 'paid', 'shipped')", (artwork_id,)).fetchone()[0]
+                        "('pending_payment', 'paid', 'shipped') AND NOT (kind = 'license' AND status = 'paid')",
+                        (artwork_id,)).fetchone()[0]
 
 
 def edition_change_refusal(conn, artwork_id, new_size):
     """Why the edition size cannot become `new_size` now, or None: an original and an edition
     cannot swap while an order holds the work, and an edition cannot shrink below its held prints."""
     work = conn.execute("SELECT edition_size FROM artworks WHERE id = ?", (artwork_id,)).fetchone()
-    held = conn.execute(f"SELECT count(*), coalesce(sum(quantity), 0) FROM orders WHERE artwork_id = ? AND status IN "
+    held = conn.execute(f"SELECT count(*), coalesce(sum(quantity), 0) FROM orders WHERE artwork_id = ? "
+                        f"AND kind = 'artwork' AND status IN "
                         f"({', '.join('?' * len(HOLDING))})", (artwork_id, *HOLDING)).fetchone()
     if not held[0]:
         return None
@@ -170,7 +186,8 @@ def edition_change_refusal(conn, artwork_id, new_size):
 def _held_by_someone(conn, work):
     if work["edition_size"] is not None:
         return False
-    return conn.execute("SELECT 1 FROM orders WHERE artwork_id = ? AND is_edition = 0 AND status IN "
+    return conn.execute("SELECT 1 FROM orders WHERE artwork_id = ? AND kind = 'artwork' AND is_edition = 0 "
+                        "AND status IN "
                         f"({', '.join('?' * len(HOLDING))})", (work["id"], *HOLDING)).fetchone() is not None
 
 
@@ -211,16 +228,21 @@ def order_authorities(order, role, confirms_payment_by_hand):
     return {role} if role else set()
 
 
-def allowed_order_moves(status, authorities):
-    return [target for target, roles in ORDER_MOVES[status].items() if authorities & set(roles)]
+def allowed_order_moves(status, authorities, kind="artwork"):
+    return [target for target, roles in MOVES_BY_KIND[kind][status].items() if authorities & set(roles)]
 
 
 def create_order(conn, buyer_id, artwork_id, *, provider, hold_until, rates, quantity=1, shipping_address=None,
-                 note=None, offer=None, synthetic=False):
+                 note=None, offer=None, synthetic=False, product=None):
     """A pending order at the list price (or an accepted offer's), holding its stock until
-    hold_until. Raises SaleRefused. Returns the order id."""
+    hold_until; or, with product (name, size), an order for prints made on demand. Raises
+    SaleRefused. Returns the order id."""
     with durable_transaction(conn):
         settle_due(conn)
+        if product:
+            return insert_print_order(conn, buyer_id, artwork_id, product=product[0], size=product[1],
+                                      quantity=quantity, provider=provider, hold_until=hold_until, rates=rates,
+                                      shipping_address=shipping_address, note=note)
         return insert_order(conn, buyer_id, artwork_id, provider=provider, hold_until=hold_until, rates=rates,
                              quantity=quantity, shipping_address=shipping_address, note=note, offer=offer,
                              synthetic=synthetic)
@@ -240,23 +262,67 @@ def insert_order(conn, buyer_id, artwork_id, *, provider, hold_until, rates, qua
     unit_price = offer["agreed"] if offer else money.to_minor(work["price"], currency)
     if unit_price < 1:
         raise SaleRefused(409, "Not for sale", f"“{work['title']}” has no price to pay.")
+    order_id = _insert_row(conn, work, buyer_id=buyer_id, offer_id=offer["id"] if offer else None,
+                           is_edition=int(is_edition), quantity=quantity, currency=currency, unit_price=unit_price,
+                           rates=rates, provider=provider, shipping_address=shipping_address, note=note,
+                           synthetic=int(synthetic), expires_at=hold_until)
+    _created(conn, order_id, buyer_id)
+    return order_id
+
+
+def _insert_row(conn, work, *, buyer_id, currency, unit_price, quantity, rates, shipping_address, **columns):
+    """INSERT one order of `work` (its id, artist, title, medium, category); the stock's index
+    and CHECKs have the last word (SaleRefused 409)."""
     order_id, now, subtotal = new_id(), utc_now(), unit_price * quantity
+    values = {"id": order_id, "artwork_id": work["id"], "artist_id": work["artist_id"], "buyer_id": buyer_id,
+              "title": work["title"], "medium": work.get("medium"), "category_id": work.get("category_id"),
+              "quantity": quantity, "currency": currency, "unit_price": unit_price, "subtotal": subtotal,
+              "total": subtotal, "total_base": rates.convert_minor(subtotal, currency), "base_currency": rates.base,
+              "rate_as_of": rates.as_of,
+              "shipping_address": json.dumps(shipping_address) if shipping_address else None,
+              "created_at": now, "updated_at": now, **columns}
     try:
-        conn.execute(
-            "INSERT INTO orders (id, artwork_id, artist_id, buyer_id, offer_id, title, medium, category_id, "
-            "is_edition, quantity, currency, unit_price, subtotal, total, total_base, base_currency, rate_as_of, "
-            "provider, shipping_address, note, synthetic, expires_at, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (order_id, work["id"], work["artist_id"], buyer_id, offer["id"] if offer else None, work["title"],
-             work["medium"], work["category_id"], int(is_edition), quantity, currency, unit_price, subtotal,
-             subtotal, rates.convert_minor(subtotal, currency), rates.base, rates.as_of, provider,
-             json.dumps(shipping_address) if shipping_address else None, note, int(synthetic), hold_until, now,
-             now))
+        conn.execute(f"INSERT INTO orders ({', '.join(values)}) VALUES ({', '.join(':' + name for name in values)})",
+                     values)
     except sqlite3.IntegrityError as error:  # the index or the edition CHECK: the last word on stock
         raise SaleRefused(409, "Reserved", f"“{work['title']}” was just taken by another buyer.") from error
-    log_event(conn, role="buyer", kind="created", actor_id=buyer_id, order_id=order_id, amount=subtotal,
-              currency=currency, provider=provider, note=note)
-    _notify_order(conn, get_order(conn, order_id), "pending_payment", buyer_id)
+    return order_id
+
+
+def _created(conn, order_id, buyer_id):
+    order = get_order(conn, order_id)
+    log_event(conn, role="buyer", kind="created", actor_id=buyer_id, order_id=order_id, license_id=order["license_id"],
+              amount=order["subtotal"], currency=order["currency"], provider=order["provider"], note=order["note"])
+    _notify_order(conn, order, "pending_payment", buyer_id)
+
+
+def insert_print_order(conn, buyer_id, artwork_id, *, product, size, quantity, provider, hold_until, rates,
+                       shipping_address, note):
+    """A pending order for `quantity` prints of an enabled product. Raises SaleRefused."""
+    work, offered = prints.product_for_sale(conn, artwork_id, buyer_id, product, size)
+    if not shipping_address:
+        raise SaleRefused(400, "Bad Request", "Prints are shipped by the print lab: give a shipping address.",
+                          errors={"shipping_address": "is required for a print"})
+    unit_cost = prints.production_cost(product, size, offered["currency"], rates)
+    if unit_cost is None:
+        raise SaleRefused(409, "No conversion rate", f"The print lab's costs cannot be converted to "
+                                                     f"{offered['currency']} (CURRENCY_RATES).")
+    order_id = _insert_row(conn, work, buyer_id=buyer_id, currency=offered["currency"], unit_price=offered["price"],
+                           quantity=quantity, rates=rates, shipping_address=shipping_address, kind="print",
+                           product=product, print_size=size, unit_cost=unit_cost, provider=provider, note=note,
+                           expires_at=hold_until)
+    _created(conn, order_id, buyer_id)
+    return order_id
+
+
+def insert_license_order(conn, found, *, provider, hold_until, rates):
+    """The order through which an approved licence's fee or advance is paid (it holds no stock)."""
+    work = {"id": found["artwork_id"], "artist_id": found["licensor_id"], "title": found["title"]}
+    order_id = _insert_row(conn, work, buyer_id=found["licensee_id"], currency=found["currency"],
+                           unit_price=found["amount_due"], quantity=1, rates=rates, shipping_address=None,
+                           kind="license", license_id=found["id"], provider=provider,
+                           note=f"{found['usage']} licence {found['id']}", expires_at=hold_until)
+    _created(conn, order_id, found["licensee_id"])
     return order_id
 
 
@@ -282,18 +348,21 @@ def change_order_in(conn, order_id, actor_id, authorities, *, status, payment, d
     _check_order_move(order, status, authorities)
     _before_move(conn, order, status, payment)
     role = "payment" if status in ("paid", "refunded") else next(iter(authorities - {"payment"}), "payment")
-    _set_order_status(conn, order, status, actor_id=actor_id, role=role, payment=payment, note=note)
+    if status in ("shipped", "delivered") and "fulfilment" in authorities:
+        role = "fulfilment"
+    set_order_status(conn, order, status, actor_id=actor_id, role=role, payment=payment, note=note)
 
 
 def _check_order_move(order, wanted, authorities):
-    allowed = allowed_order_moves(order["status"], authorities)
+    moves = MOVES_BY_KIND[order["kind"]]
+    allowed = allowed_order_moves(order["status"], authorities, order["kind"])
     if wanted in allowed:
         return
     if order["status"] == "cancelled" and order["cancelled_at"] and wanted == "paid":
         raise SaleRefused(409, "Order cancelled", "This order was cancelled (its hold ran out or a party "
                                                    "cancelled it) and cannot be paid; place a new order.")
-    if wanted in ORDER_MOVES[order["status"]]:
-        who = " or ".join(ORDER_MOVES[order["status"]][wanted])
+    if wanted in moves[order["status"]]:
+        who = " or ".join(moves[order["status"]][wanted])
         raise SaleRefused(403, "Forbidden", f"Only the {who} can move this order to {wanted}.")
     listed = ", ".join(allowed) or "none (it is closed)"
     raise SaleRefused(409, "Not allowed from this status",
@@ -313,7 +382,8 @@ def _before_move(conn, order, status, payment):
                             (order["artwork_id"],)).fetchone()
         if work is None:
             raise SaleRefused(409, "Gone", "The work of this order was deleted.")
-        if not order["is_edition"] and work["availability_status"] in ("sold", "private"):
+        if order["kind"] == "artwork" and not order["is_edition"] and work["availability_status"] in ("sold",
+                                                                                                     "private"):
             raise SaleRefused(409, "Not for sale", f"“{work['title']}” is {work['availability_status']} now.")
     if status == "shipped" and not order["carrier"]:
         raise SaleRefused(400, "Bad Request", "Say who carries it.", errors={"carrier": "is required to ship"})
@@ -348,10 +418,28 @@ def _change_details(conn, order, details, actor_id, authorities, rates):
                                                    f"shipping {details.get('shipping', order['shipping'])}")
 
 
-def _set_order_status(conn, order, status, *, actor_id, role, payment=None, note=None):
+def set_order_status(conn, order, status, *, actor_id, role, payment=None, note=None):
     now = utc_now()
     conn.execute(f"UPDATE orders SET status = ?, {ORDER_STAMPS[status]} = ?, updated_at = ? WHERE id = ?",
                  (status, now, now, order["id"]))
+    if order["kind"] == "artwork":
+        _restock(conn, order, status, now)
+    elif order["kind"] == "license":
+        licenses.follow_order(conn, order, status)
+    elif status == "paid":
+        prints.queue_dispatch(conn, order)
+    elif status in ("cancelled", "refunded"):
+        prints.withdraw_dispatch(conn, order, status)
+    money_moved = status in ("paid", "refunded")
+    log_event(conn, role=role, kind=status, actor_id=actor_id, order_id=order["id"], license_id=order["license_id"],
+              amount=order["total"] if money_moved else None, currency=order["currency"] if money_moved else None,
+              provider=payment.provider if payment else order["provider"] if money_moved else None,
+              reference=payment.reference if payment else None, note=note)
+    _notify_order(conn, {**order, "status": status}, status, actor_id)
+
+
+def _restock(conn, order, status, now):
+    """A work's own order moved: an original is sold or back on sale; an edition may sell out."""
     if not order["is_edition"] and order["artwork_id"]:
         if status == "paid":
             conn.execute("UPDATE artworks SET availability_status = 'sold', updated_at = ? WHERE id = ?",
@@ -365,12 +453,6 @@ def _set_order_status(conn, order, status, *, actor_id, role, payment=None, note
         conn.execute("UPDATE artworks SET availability_status = 'available', updated_at = ? "
                      "WHERE id = ? AND availability_status = 'sold' AND editions_remaining > 0",
                      (now, order["artwork_id"]))
-    money_moved = status in ("paid", "refunded")
-    log_event(conn, role=role, kind=status, actor_id=actor_id, order_id=order["id"],
-              amount=order["total"] if money_moved else None, currency=order["currency"] if money_moved else None,
-              provider=payment.provider if payment else order["provider"] if money_moved else None,
-              reference=payment.reference if payment else None, note=note)
-    _notify_order(conn, {**order, "status": status}, status, actor_id)
 
 
 def _mark_sold_out(conn, artwork_id, now):
@@ -386,6 +468,11 @@ def _notify_order(conn, order, status, actor_id):
     for recipient in {order["buyer_id"], order["artist_id"]} - {actor_id, None}:
         notifications.notify(conn, recipient, "order", actor_id=actor_id, subject_id=order["id"],
                              data={"order_id": order["id"], "status": status, "message": message})
+
+
+def margin_of(order) -> int:
+    """What the artist earns on an order before tax and shipping: the price less any production cost."""
+    return (order["unit_price"] - order["unit_cost"]) * order["quantity"]
 
 
 def list_orders(conn, user_id, *, role=None, status=None, limit=20, offset=0):

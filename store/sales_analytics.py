@@ -33,7 +33,8 @@ def artist_sales(conn, artist_id: str, days: int) -> dict:
     since, until = period_start(days), utc_now()
     rows = conn.execute(
         f"SELECT o.artwork_id, o.buyer_id, o.currency, o.total, o.total_base, o.medium, o.category_id, o.paid_at, "
-        f"o.synthetic, julianday(o.paid_at) - julianday(a.created_at) AS days_to_sell "
+        f"o.synthetic, o.kind, o.product, o.print_size, o.quantity, o.unit_price, o.unit_cost, "
+        f"julianday(o.paid_at) - julianday(a.created_at) AS days_to_sell "
         f"FROM orders o LEFT JOIN artworks a ON a.id = o.artwork_id "
         f"WHERE o.artist_id = :artist AND o.paid_at >= :since AND {_SALE}",
         {"artist": artist_id, "since": since}).fetchall()
@@ -44,8 +45,11 @@ def artist_sales(conn, artist_id: str, days: int) -> dict:
         "orders": len(rows),
         "synthetic_orders": sum(row["synthetic"] for row in rows),
         "average_sale_price": _average(rows),
-        "sell_through": _sell_through(conn, artist_id, since, rows),
-        "median_days_to_sell": _days_to_sell(rows),
+        "sell_through": _sell_through(conn, artist_id, since, [row for row in rows if row["kind"] == "artwork"]),
+        "median_days_to_sell": _days_to_sell([row for row in rows if row["kind"] == "artwork"]),
+        "margin": _margin(rows),
+        "by_kind": _split(rows, lambda row: row["kind"]),
+        "prints": _prints(rows),
         "funnel": _funnel(conn, artist_id, since, len(rows)),
         "top_collectors": _top_collectors(conn, rows),
         "by_medium": _split(rows, lambda row: row["medium"] or "unknown"),
@@ -81,7 +85,7 @@ def _sell_through(conn, artist_id, since, rows):
     listed = conn.execute(
         "SELECT count(*) FROM artworks a WHERE a.artist_id = :artist AND a.availability_status <> 'private' "
         "AND (a.price IS NOT NULL OR a.availability_status = 'sold') "
-        "AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.artwork_id = a.id AND o.is_edition = 0 "
+        "AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.artwork_id = a.id AND o.kind = 'artwork' AND o.is_edition = 0 "
         f"                AND o.paid_at < :since AND {_SALE})", {"artist": artist_id, "since": since}).fetchone()[0]
     listed = max(listed, len(sold))
     return {"sold": len(sold), "listed": listed, "rate": round(len(sold) / listed, 4) if listed else None}
@@ -98,6 +102,31 @@ def _funnel(conn, artist_id, since, orders):
             "view_to_enquiry": round(enquiries / views, 4) if views else None,
             "enquiry_to_order": round(orders / enquiries, 4) if enquiries else None,
             "view_to_order": round(orders / views, 4) if views else None}
+
+
+def _margin(rows):
+    """Per currency: what the artist keeps before tax and shipping (price less production cost)."""
+    kept = defaultdict(int)
+    for row in rows:
+        kept[row["currency"]] += (row["unit_price"] - row["unit_cost"]) * row["quantity"]
+    return {"by_currency": dict(sorted(kept.items()))}
+
+
+def _prints(rows):
+    """Per print product and size: orders, units, revenue, the lab's cost and the artist's margin."""
+    lines = {}
+    for row in rows:
+        if row["kind"] != "print":
+            continue
+        line = lines.setdefault((row["product"], row["print_size"], row["currency"]), {
+            "product": row["product"], "size": row["print_size"], "currency": row["currency"], "orders": 0,
+            "units": 0, "revenue": 0, "production_cost": 0, "margin": 0})
+        line["orders"] += 1
+        line["units"] += row["quantity"]
+        line["revenue"] += row["unit_price"] * row["quantity"]
+        line["production_cost"] += row["unit_cost"] * row["quantity"]
+        line["margin"] += (row["unit_price"] - row["unit_cost"]) * row["quantity"]
+    return sorted(lines.values(), key=lambda line: (-line["margin"], line["product"], line["size"]))
 
 
 def _top_collectors(conn, rows):
@@ -147,7 +176,7 @@ def _weekly(rows, since, until):
 
 # A public sale: what the orders_market index covers, so that trends read the index alone.
 MARKET_SALE = ("o.paid_at IS NOT NULL AND o.status NOT IN ('cancelled', 'refunded') AND o.public = 1 "
-               "AND o.total_base IS NOT NULL")
+               "AND o.total_base IS NOT NULL AND o.kind = 'artwork'")
 
 
 def market_trends(conn, days: int, *, medium: str | None = None, category_id: int | None = None) -> dict:

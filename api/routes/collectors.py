@@ -14,7 +14,7 @@ from api.parsing import Choice, Flag, Paged, given, list_response
 from api.problems import ApiError
 from api.routes import bp
 from api.routing import operation
-from api.shapes import Shape, page_of
+from api.shapes import Shape, inert_cell, page_of
 from store import collectors
 
 CSV_LIMIT = 100_000
@@ -81,14 +81,8 @@ def _csv(items):
         value = ";".join(f"{amount} {currency}" for currency, amount in item["lifetime_value"].items())
         cells = {**item, "sources": ";".join(item["sources"]), "tags": ";".join(item["tags"]), "lifetime_value": value,
                  "works_bought": ";".join(work["title"] for work in item["works_bought"])}
-        # A cell starting with = + - @ is a formula to a spreadsheet: quote it as text.
-        writer.writerow([_inert(cells[column]) for column in CSV_COLUMNS])
+        writer.writerow([inert_cell(cells[column]) for column in CSV_COLUMNS])
     return out.getvalue()
-
-
-def _inert(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @operation(bp, "GET", "/collectors", access="user", query=CollectorsQuery, response=page_of(Collector),

@@ -43,6 +43,9 @@ class SalesAnalytics(Shape):
     average_sale_price: float | None
     sell_through: dict[str, Any]
     median_days_to_sell: float | None
+    margin: dict[str, Any]
+    by_kind: list[dict[str, Any]]
+    prints: list[dict[str, Any]]
     funnel: dict[str, Any]
     top_collectors: list[dict[str, Any]]
     by_medium: list[dict[str, Any]]

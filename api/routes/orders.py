@@ -6,6 +6,7 @@ from typing import ClassVar, Literal
 from flask import jsonify
 from pydantic import model_validator
 
+from api import fulfilment as lab
 from api.auth import require_user
 from api.config import PROVIDERS
 from api.db import get_db
@@ -17,12 +18,14 @@ from api.routes import bp
 from api.routing import operation
 from api.sales import Order, OrderDetail, authorities, hold_until, order_json, providers, rates, refused
 from api.shapes import page_of
+from market import prints as catalogue
 from store import offers, sales
 
 ORDER_SERVER_FIELDS = frozenset({
     "id", "artist", "buyer", "buyer_id", "artist_id", "role", "allowed_statuses", "currency", "unit_price", "subtotal",
     "total", "total_converted", "payment", "is_edition", "synthetic", "expires_at", "paid_at", "shipped_at",
-    "delivered_at", "completed_at", "cancelled_at", "refunded_at", "events", "created_at", "updated_at"})
+    "delivered_at", "completed_at", "cancelled_at", "refunded_at", "events", "created_at", "updated_at", "kind",
+    "license_id", "fulfilment_status", "tracking_url", "margin"})
 
 
 class Address(Body):
@@ -35,12 +38,19 @@ class Address(Body):
     country: Country
 
 
+class ProductLine(Body):
+    product: Literal[catalogue.PRODUCTS]
+    size: Text(12, 3)
+
+
 class OrderCreate(Body):
     """Buy `artwork_id` at its list price, or buy from an accepted offer (`offer_id`) whose first
-    order lapsed unpaid."""
-    server_owned: ClassVar[frozenset] = ORDER_SERVER_FIELDS | {"status", "tax", "shipping"}
+    order lapsed unpaid; with `product`, buy prints of `artwork_id` made on demand."""
+    server_owned: ClassVar[frozenset] = ORDER_SERVER_FIELDS | {"status", "tax", "shipping", "kind", "unit_cost",
+                                                               "fulfilment_status", "license_id"}
     artwork_id: Text(64, 1) = None
     offer_id: Text(64, 1) = None
+    product: ProductLine | None = None
     quantity: int = 1
     provider: Literal[PROVIDERS] = "manual"
     shipping_address: Address | None = None
@@ -52,11 +62,13 @@ class OrderCreate(Body):
             raise ValueError("give artwork_id (buy at the list price) or offer_id (an accepted offer), not both")
         if not 1 <= self.quantity <= 1000:
             raise ValueError("quantity must be between 1 and 1000")
+        if self.product is not None and self.offer_id is not None:
+            raise ValueError("a print is bought at its price: give artwork_id with product, not offer_id")
         return self
 
 
 class OrderUpdate(Body):
-    server_owned: ClassVar[frozenset] = ORDER_SERVER_FIELDS - {"status"}
+    server_owned: ClassVar[frozenset] = ORDER_SERVER_FIELDS - {"status"} | {"product"}
     status: Literal[sales.ORDER_STATUSES] = None
     carrier: Text(100, 1) = None
     tracking_number: Text(100, 1) = None
@@ -93,10 +105,15 @@ def create_order(query, body):
     if body.offer_id is not None:
         sales.settle_if_due(get_db())  # its first order may just have lapsed
         offer = _accepted_offer(body.offer_id, user_id)
+    if body.product is not None and lab.provider() is None:
+        raise ApiError(409, "This server sends no prints to a print lab (FULFILMENT_URL is not set).",
+                       title="No print fulfilment", problem="conflict")
+    line = (body.product.product, body.product.size) if body.product else None
     try:
         order_id = sales.create_order(get_db(), user_id, offer["artwork_id"] if offer else body.artwork_id,
                                       provider=provider, hold_until=hold_until(), rates=rates(),
-                                      quantity=body.quantity, shipping_address=address, note=body.note, offer=offer)
+                                      quantity=body.quantity, shipping_address=address, note=body.note, offer=offer,
+                                      product=line)
     except sales.SaleRefused as error:
         raise refused(error) from error
     shaped = order_json(sales.get_order(get_db(), order_id), user_id, detail=True)
@@ -161,4 +178,6 @@ def update_order(order_id, query, body):
                            details=details, note=body.note, rates=rates())
     except sales.SaleRefused as error:
         raise refused(error) from error
+    if body.status == "paid":
+        lab.send_due_in_background(get_db())
     return jsonify(order_json(sales.get_order(get_db(), order_id), user_id, detail=True))

@@ -5,6 +5,7 @@ from typing import Any, ClassVar, Literal
 
 from flask import jsonify, request
 
+from api import fulfilment as lab
 from api.db import get_db
 from api.fields import Body, Currency, MinorUnits, Text
 from api.parsing import validated
@@ -82,6 +83,8 @@ def payment_webhook(query):
         get_db(), provider.name, event.id, event.type, data.order_id,
         _iso(sent),
         sales.Payment(provider.name, data.reference, data.amount, data.currency))
+    if outcome == "applied" and event.type == "payment.succeeded":
+        lab.send_due_in_background(get_db())
     answer: dict[str, Any] = {"received": True, "event_id": event.id, "outcome": outcome, "detail": detail,
                               "duplicate": not first}
     return jsonify(answer)
