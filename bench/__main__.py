@@ -5,6 +5,7 @@ from bench import (
     copy_eval,
     feed,
     portfolio,
+    prints,
     rank_eval,
     sales,
     search,
@@ -14,8 +15,8 @@ from bench import (
     upload,
 )
 
-for benchmark in (bench_accounts, upload, social, portfolio, sales, search, search_eval, similar, copy_eval, feed,
-                  rank_eval):
+for benchmark in (bench_accounts, upload, social, portfolio, sales, prints, search, search_eval, similar, copy_eval,
+                  feed, rank_eval):
     print(f"== {benchmark.__name__} ==")
     benchmark.main()
     print()
