@@ -135,7 +135,8 @@ def mark_sent(conn, dispatch, reference):
                      "claimed_until = NULL, last_error = NULL WHERE order_id = ?",
                      (utc_now(), reference, dispatch["order_id"]))
         order = sales.get_order(conn, dispatch["order_id"])
-        _step(conn, order, "sent", reference=reference, note=f"attempt {dispatch['attempts']}")
+        if order["fulfilment_status"] in (None, "queued"):  # the lab's own callback may have come first
+            _step(conn, order, "sent", reference=reference, note=f"attempt {dispatch['attempts']}")
 
 
 def mark_retry(conn, dispatch, error, delay_seconds):

@@ -271,7 +271,7 @@ def license_json(found, user_id, *, detail=False):
     shaped = {"id": found["id"], "artwork": _artwork_ref(found), "licensor": person_json(found, "licensor_"),
               "licensee": person_json(found, "licensee_"), "role": role, "status": found["status"],
               "allowed_statuses": licenses.allowed_moves(found["status"], _authorities(found, user_id)),
-              "terms": {key: value for key, value in found["terms"].items()}}
+              "terms": dict(found["terms"])}
     shaped.update({key: found[key] for key in ("currency", "amount_due", "order_id", "provider", "purpose",
                                                "starts_at", "ends_at", "created_at", "updated_at")})
     shaped["reported"] = {"units": found["units_reported"], "impressions": found["impressions_reported"],

@@ -176,7 +176,8 @@ def test_an_active_exclusive_licence_shows_on_the_work(parties, client):
 # Every move in LICENSE_MOVES, tried by each role: it goes through for its roles and is 403 for the
 # other party; a stranger gets 404.
 def _licence_at(status, artist_client, licensee_client, work, term):
-    licence = ask(licensee_client, term).get_json()
+    later = {"starts_at": "2090-01-01T00:00:00Z"} if status == "paid" else {}  # paid, and not yet begun
+    licence = ask(licensee_client, term, **later).get_json()
     path = {"requested": [], "approved": ["approved"]}.get(status, ["approved"])
     for move in path:
         assert artist_client.put(f"/api/licenses/{licence['id']}", json={"status": move}).status_code == 200
@@ -187,7 +188,7 @@ def _licence_at(status, artist_client, licensee_client, work, term):
 
 
 MOVES = [(source, target, roles) for source, targets in licenses.LICENSE_MOVES.items()
-         for target, roles in targets.items() if source in ("requested", "approved", "active")]
+         for target, roles in targets.items() if source in ("requested", "approved", "paid", "active")]
 
 
 @pytest.mark.parametrize("source, target, roles", MOVES)
@@ -399,3 +400,13 @@ def test_a_work_with_a_paid_licence_can_still_be_deleted(parties):
     assert artist_client.delete(f"/api/artworks/{work}").status_code == 200
     kept = licensee_client.get(f"/api/licenses/{licence['id']}").get_json()
     assert (kept["status"], kept["artwork"], kept["terms"]["fee"]) == ("active", None, 25000)
+
+
+def test_a_licence_order_ends_at_payment(parties):
+    artist_client, _, licensee_client, _, _, work = parties
+    licence = granted(artist_client, licensee_client, work)
+    order = artist_client.get(f"/api/orders/{licence['order_id']}").get_json()
+    assert (order["status"], order["allowed_statuses"]) == ("paid", ["refunded"])
+    for target, client in (("shipped", artist_client), ("delivered", licensee_client), ("completed", licensee_client)):
+        assert_problem(client.put(f"/api/orders/{order['id']}", json={"status": target, **(
+            {"carrier": "DHL"} if target == "shipped" else {})}), 409)

@@ -247,3 +247,18 @@ def test_print_margins_show_in_the_artists_sales(shop):
     assert figures["margin"]["by_currency"] == {"EUR": 3 * (9000 - small_cost_eur())}
     assert [entry["name"] for entry in figures["by_kind"]] == ["print"]
     assert figures["sell_through"]["sold"] == 0  # prints do not sell the work itself
+
+
+@pytest.mark.parametrize("target", ["shipped", "delivered", "completed"])
+def test_neither_party_ships_a_print_but_the_lab(shop, target):
+    app, artist_client, buyer_client, work = shop
+    order = order_print(buyer_client, work).get_json()
+    artist_client.put(f"/api/orders/{order['id']}", json={"status": "paid", })
+    wait_for_sends(app)
+    for client in (artist_client, buyer_client):
+        answer = client.put(f"/api/orders/{order['id']}", json={"status": target, "carrier": "DHL"}
+                            if client is artist_client else {"status": target})
+        assert answer.status_code in (403, 409), answer.get_json()
+        if target == "shipped":
+            assert_problem(answer, 403)
+    assert buyer_client.get(f"/api/orders/{order['id']}").get_json()["status"] == "paid"
