@@ -129,3 +129,19 @@ def test_an_order_refunded_before_the_lab_got_it_is_never_sent(make_app):
             app.extensions["easel_connections"].give_back(conn)
         assert dispatch_row(app, order_id)["status"] == "withdrawn"
         assert dispatch_now(app).sent == [] and len(lab.received) == 1
+
+
+def test_the_labs_callback_arriving_before_the_send_is_recorded_is_kept(make_app):
+    with Lab(answers=(503, 200)) as lab, paid_print_order(make_app, lab.url) as (app, order_id):
+        conn = app.extensions["easel_connections"].take()
+        try:
+            assert prints.apply_callback(conn, "early", order_id, "accepted") == ("applied", False)
+        finally:
+            app.extensions["easel_connections"].give_back(conn)
+        assert dispatch_now(app).sent == [order_id] and len(lab.received) == 2
+        conn = app.extensions["easel_connections"].take()
+        try:
+            status = conn.execute("SELECT fulfilment_status FROM orders WHERE id = ?", (order_id,)).fetchone()[0]
+        finally:
+            app.extensions["easel_connections"].give_back(conn)
+        assert status == "accepted"
