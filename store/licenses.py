@@ -15,7 +15,7 @@ durable transaction.
 import json
 from datetime import timedelta
 
-from market import licensing
+from market import licensing, money
 from store import durable_transaction, new_id, notifications, sales, utc_now
 
 TERM_FIELDS = ("usage", "exclusive", "media", "territory", "duration_months", "max_units", "max_impressions",
@@ -39,7 +39,7 @@ STAMPS = {"approved": "approved_at", "paid": "paid_at", "active": "activated_at"
           "cancelled": "cancelled_at"}
 MESSAGES = {
     "requested": "{licensee} asked for a {usage} licence of “{title}”.",
-    "approved": "Your {usage} licence of “{title}” was approved.",
+    "approved": "Your {usage} licence of “{title}” was approved{due}.",
     "paid": "The {usage} licence of “{title}” is paid.",
     "active": "The {usage} licence of “{title}” is in force.",
     "expired": "The {usage} licence of “{title}” has expired.",
@@ -328,8 +328,10 @@ def _set_status(conn, found, status, *, actor_id, role, note=None):
 
 
 def _notify(conn, found, event, actor_id, **values):
+    due = (f"; {money.format_amount(found['amount_due'], found['currency'])} is due through its order"
+           if found["amount_due"] else "")
     message = MESSAGES[event].format(licensee=found.get("licensee_artist_name") or "A licensee",
-                                     usage=found["usage"], title=found["title"], **values)
+                                     usage=found["usage"], title=found["title"], due=due, **values)
     for recipient in {found["licensee_id"], found["licensor_id"]} - {actor_id, None}:
         notifications.notify(conn, recipient, "license", actor_id=actor_id, artwork_id=found["artwork_id"],
                              subject_id=found["id"], data={"license_id": found["id"], "status": found["status"],

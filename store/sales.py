@@ -55,6 +55,7 @@ ORDER_MESSAGES = {
     "cancelled": "The order for “{title}” was cancelled.",
     "refunded": "The order for “{title}” was refunded ({amount}).",
 }
+PRINT_ORDERED = "{buyer} ordered {prints} of “{title}” ({amount})."
 OFFER_MESSAGES = {
     "open": "{buyer} offered {amount} for “{title}”.",
     "countered": "The artist countered your offer for “{title}” with {amount}.",
@@ -289,11 +290,11 @@ def _insert_row(conn, work, *, buyer_id, currency, unit_price, quantity, rates, 
     return order_id
 
 
-def _created(conn, order_id, buyer_id):
+def _created(conn, order_id, actor_id, role="buyer"):
     order = get_order(conn, order_id)
-    log_event(conn, role="buyer", kind="created", actor_id=buyer_id, order_id=order_id, license_id=order["license_id"],
+    log_event(conn, role=role, kind="created", actor_id=actor_id, order_id=order_id, license_id=order["license_id"],
               amount=order["subtotal"], currency=order["currency"], provider=order["provider"], note=order["note"])
-    _notify_order(conn, order, "pending_payment", buyer_id)
+    _notify_order(conn, order, "pending_payment", actor_id)
 
 
 def insert_print_order(conn, buyer_id, artwork_id, *, product, size, quantity, provider, hold_until, rates,
@@ -322,7 +323,7 @@ def insert_license_order(conn, found, *, provider, hold_until, rates):
                            unit_price=found["amount_due"], quantity=1, rates=rates, shipping_address=None,
                            kind="license", license_id=found["id"], provider=provider,
                            note=f"{found['usage']} licence {found['id']}", expires_at=hold_until)
-    _created(conn, order_id, found["licensee_id"])
+    _created(conn, order_id, found["licensor_id"], role="licensor")  # opened by the licensor's approval
     return order_id
 
 
@@ -462,9 +463,14 @@ def _mark_sold_out(conn, artwork_id, now):
 
 
 def _notify_order(conn, order, status, actor_id):
+    if order["kind"] == "license":
+        return  # store.licenses tells of the licence's moves, its payment and refund included
     amount = money.format_amount(order["total"], order["currency"])
-    message = (ORDER_MESSAGES[status].replace("{title}", order["title"]).replace("{amount}", amount)
-               .replace("{buyer}", order.get("buyer_artist_name") or "A collector"))
+    template = PRINT_ORDERED if order["kind"] == "print" and status == "pending_payment" else ORDER_MESSAGES[status]
+    message = (template.replace("{title}", order["title"]).replace("{amount}", amount)
+               .replace("{buyer}", order.get("buyer_artist_name") or "A collector")
+               .replace("{prints}", f"{order['quantity']} × {(order['product'] or '').replace('_', ' ')} "
+                                    f"{order['print_size']}"))
     for recipient in {order["buyer_id"], order["artist_id"]} - {actor_id, None}:
         notifications.notify(conn, recipient, "order", actor_id=actor_id, subject_id=order["id"],
                              data={"order_id": order["id"], "status": status, "message": message})

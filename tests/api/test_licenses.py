@@ -105,11 +105,16 @@ def test_a_flat_licence_is_paid_through_an_order_and_then_in_force(parties, db):
     assert active["status"] == "active"
     assert active["ends_at"][:4] == str(int(active["starts_at"][:4]) + 1)
     assert [(e["kind"], e["actor_role"]) for e in active["events"]] == [
-        ("requested", "licensee"), ("approved", "licensor"), ("created", "buyer"), ("paid", "payment"),
+        ("requested", "licensee"), ("approved", "licensor"), ("created", "licensor"), ("paid", "payment"),
         ("active", "system"), ("paid", "payment")]
     kinds = [row[0] for row in db.execute("SELECT data ->> 'event' FROM notifications WHERE kind = 'license' "
                                           "AND recipient_id = ?", (licensee["id"],))]
     assert {"approved", "paid", "active"} <= set(kinds)
+    told = db.execute("SELECT data ->> 'message' FROM notifications WHERE recipient_id = ? "
+                      "AND data ->> 'event' = 'approved'", (licensee["id"],)).fetchone()[0]
+    assert told == "Your editorial licence of “Harbour at Dusk” was approved; 250.00 EUR is due through its order."
+    # The licence tells of its order's moves; the order adds no second notice of its own.
+    assert db.execute("SELECT count(*) FROM notifications WHERE kind = 'order'").fetchone()[0] == 0
     # The work's own stock is untouched by a licence.
     assert db.execute("SELECT availability_status FROM artworks WHERE id = ?", (work,)).fetchone()[0] != "sold"
 

@@ -127,6 +127,8 @@ def test_a_paid_print_order_goes_to_the_lab_with_a_signed_file_link(shop, lab, d
     assert artist_client.get(f"/api/orders/{order['id']}").get_json()["margin"] == 2 * (9000 - small_cost_eur())
     # A print of a work does not hold or sell the work itself.
     assert db.execute("SELECT availability_status FROM artworks WHERE id = ?", (work,)).fetchone()[0] == "available"
+    told = db.execute("SELECT data ->> 'message' FROM notifications WHERE subject_id = ?", (order["id"],)).fetchone()
+    assert told[0].endswith("ordered 2 × fine art print 30x40 of “Calanques” (180.00 EUR).")
     assert artist_client.put(f"/api/orders/{order['id']}", json={"status": "paid"}).status_code == 200
     wait_for_sends(app)
 
