@@ -192,8 +192,8 @@ def _refuse_collision(conn, artwork_id, wanted, ignore=None):
         until = f"until {clash['ends_at'][:10]}" if clash["ends_at"] else "with no end"
         kind = "an exclusive" if clash["exclusive"] else "a"
         raise sales.SaleRefused(409, "Exclusive licence overlaps",
-                          f"This work is under {kind} {clash['usage']} licence from {clash['starts_at'][:10]} "
-                          f"{until} that shares usage, media and territory with this one.")
+                                f"This work is under {kind} {clash['usage']} licence from {clash['starts_at'][:10]} "
+                                f"{until} that shares usage, media and territory with this one.")
 
 
 def request_license(conn, licensee_id, term_id, *, starts_at=None, purpose=None, provider="manual"):
@@ -208,10 +208,10 @@ def request_license(conn, licensee_id, term_id, *, starts_at=None, purpose=None,
                                      (term["artwork_id"],)).fetchone()
         if term is None or work is None or term["retired_at"] is not None:
             raise sales.SaleRefused(400, "Bad Request", "That term is not offered.",
-                              errors={"term_id": "is not a term any work offers now"})
+                                    errors={"term_id": "is not a term any work offers now"})
         if work["availability_status"] == "private" and work["artist_id"] != licensee_id:
             raise sales.SaleRefused(400, "Bad Request", "That term is not offered.",
-                              errors={"term_id": "is not a term any work offers now"})
+                                    errors={"term_id": "is not a term any work offers now"})
         if work["artist_id"] == licensee_id:
             raise sales.SaleRefused(403, "Your own work", "You cannot license your own work.")
         ends = licensing.ends_at(starts_at, term["duration_months"])
@@ -274,8 +274,9 @@ def _check_move(found, wanted, authorities):
         raise sales.SaleRefused(403, "Forbidden", f"Only the {who} can move this licence to {wanted}.")
     listed = ", ".join(allowed) or "none"
     raise sales.SaleRefused(409, "Not allowed from this status",
-                      f"A licence that is {found['status']} cannot become {wanted}; you may move it to: {listed}.",
-                      errors={"status": f"must be one of: {listed}"})
+                            f"A licence that is {found['status']} cannot become {wanted}; you may move it to: "
+                            f"{listed}.",
+                            errors={"status": f"must be one of: {listed}"})
 
 
 def _after_approval(conn, found, actor_id, hold_until, rates):
@@ -393,7 +394,7 @@ def report_usage(conn, license_id, actor_id, *, period, units=0, impressions=0, 
         found = get_license(conn, license_id)
         if found["status"] != "active":
             raise sales.SaleRefused(409, "Licence not in force",
-                              f"Usage can be reported on an active licence only; this one is {found['status']}.")
+                                    f"Usage can be reported on an active licence only; this one is {found['status']}.")
         royalty = licensing.royalty_on(found["revenue_reported"], revenue, found["royalty_bps"], found["advance"])
         report_id = conn.execute(
             "INSERT INTO license_usage (license_id, period, units, impressions, revenue, currency, earned, recouped, "

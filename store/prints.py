@@ -56,7 +56,7 @@ def product_for_sale(conn, artwork_id, buyer_id, product, size):
     if offered is None:
         listed = ", ".join(f"{row['product']} {row['size']}" for row in products_of(conn, artwork_id)) or "none"
         raise sales.SaleRefused(400, "Bad Request", f"“{work['title']}” is not offered as {product} {size}.",
-                          errors={"product": f"must be one the work offers: {listed}"})
+                                errors={"product": f"must be one the work offers: {listed}"})
     return dict(work), dict(offered)
 
 
