@@ -13,6 +13,8 @@
     limits.py      rate limits
     logs.py        JSON logs, request ids, security headers
     shapes.py      response shapes several resources share
+    sales.py       what the sales and licensing routes share: rates, providers, order and offer shapes
+    fulfilment.py  the print lab: its provider, file links, and the send after a payment
     cli.py         `flask --app app <command>`
     routes/        one module per resource, with its request models and response shapes
 """

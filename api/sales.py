@@ -1,4 +1,4 @@
-"""What the sales routes (orders, offers, payments, enquiries, collectors) share: the settings
+"""What the sales routes (orders, offers, payments, enquiries, collectors, licences) share: the settings
 they read, how a refused sale becomes a problem, and the shapes of orders and offers."""
 
 from datetime import timedelta
@@ -6,11 +6,12 @@ from typing import Any
 
 from flask import current_app
 
+from api.auth import require_user
 from api.db import get_db
 from api.problems import ApiError
 from api.shapes import Person, Shape, person_json, thumbnail_urls
 from market import money
-from store import offers, sales, utc_now
+from store import licenses, offers, sales, utc_now
 
 
 def rates() -> money.RateTable:
@@ -165,3 +166,12 @@ def _artwork_ref(artwork_id, title):
 def _event_json(event):
     return {key: event[key] for key in ("id", "kind", "actor_id", "actor_role", "amount", "currency", "provider",
                                         "reference", "note", "created_at")}
+
+
+def party_license(license_id):
+    """(user id, licence) for its licensor or licensee; 404 for anyone else, who may not know it exists."""
+    user_id = require_user()
+    found = licenses.get_license(get_db(), license_id)
+    if found is None or licenses.license_role(found, user_id) is None:
+        raise ApiError(404, "No licence of yours has that id.")
+    return user_id, found

@@ -285,8 +285,12 @@ def _after_approval(conn, found, actor_id, hold_until, rates):
         _set_status(conn, found, "paid", actor_id=actor_id, role="licensor", note="nothing due at grant")
         _activate_if_started(conn, get_license(conn, found["id"]))
         return
-    order_id = sales.insert_license_order(conn, found, provider=found["provider"],
-                                          hold_until=hold_until, rates=rates)
+    work = {"id": found["artwork_id"], "artist_id": found["licensor_id"], "title": found["title"]}
+    order_id = sales.insert_row(conn, work, buyer_id=found["licensee_id"], currency=found["currency"],
+                                unit_price=found["amount_due"], quantity=1, rates=rates, shipping_address=None,
+                                kind="license", license_id=found["id"], provider=found["provider"],
+                                note=f"{found['usage']} licence {found['id']}", expires_at=hold_until)
+    sales.record_created(conn, order_id, found["licensor_id"], role="licensor")  # opened by the approval
     conn.execute("UPDATE licenses SET order_id = ? WHERE id = ?", (order_id, found["id"]))
 
 

@@ -65,6 +65,26 @@ def production_cost(product, size, currency, rates):
     return rates.exchange(catalogue.CATALOGUE[product].sizes[size], catalogue.CATALOGUE_CURRENCY, currency)
 
 
+def insert_print_order(conn, buyer_id, artwork_id, *, product, size, quantity, provider, hold_until, rates,
+                       shipping_address, note):
+    """A pending order for `quantity` prints of an enabled product, inside the caller's write
+    transaction (store.sales.create_order). Raises SaleRefused."""
+    work, offered = product_for_sale(conn, artwork_id, buyer_id, product, size)
+    if not shipping_address:
+        raise sales.SaleRefused(400, "Bad Request", "Prints are shipped by the print lab: give a shipping address.",
+                                errors={"shipping_address": "is required for a print"})
+    unit_cost = production_cost(product, size, offered["currency"], rates)
+    if unit_cost is None:
+        raise sales.SaleRefused(409, "No conversion rate", f"The print lab's costs cannot be converted to "
+                                                           f"{offered['currency']} (CURRENCY_RATES).")
+    order_id = sales.insert_row(conn, work, buyer_id=buyer_id, currency=offered["currency"],
+                                unit_price=offered["price"], quantity=quantity, rates=rates,
+                                shipping_address=shipping_address, kind="print", product=product, print_size=size,
+                                unit_cost=unit_cost, provider=provider, note=note, expires_at=hold_until)
+    sales.record_created(conn, order_id, buyer_id)
+    return order_id
+
+
 # --- Print-ready files ------------------------------------------------------------------------
 
 def print_file(conn, image_sha256, product, size):

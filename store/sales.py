@@ -241,7 +241,7 @@ def create_order(conn, buyer_id, artwork_id, *, provider, hold_until, rates, qua
     with durable_transaction(conn):
         settle_due(conn)
         if product:
-            return insert_print_order(conn, buyer_id, artwork_id, product=product[0], size=product[1],
+            return prints.insert_print_order(conn, buyer_id, artwork_id, product=product[0], size=product[1],
                                       quantity=quantity, provider=provider, hold_until=hold_until, rates=rates,
                                       shipping_address=shipping_address, note=note)
         return insert_order(conn, buyer_id, artwork_id, provider=provider, hold_until=hold_until, rates=rates,
@@ -263,15 +263,15 @@ def insert_order(conn, buyer_id, artwork_id, *, provider, hold_until, rates, qua
     unit_price = offer["agreed"] if offer else money.to_minor(work["price"], currency)
     if unit_price < 1:
         raise SaleRefused(409, "Not for sale", f"“{work['title']}” has no price to pay.")
-    order_id = _insert_row(conn, work, buyer_id=buyer_id, offer_id=offer["id"] if offer else None,
+    order_id = insert_row(conn, work, buyer_id=buyer_id, offer_id=offer["id"] if offer else None,
                            is_edition=int(is_edition), quantity=quantity, currency=currency, unit_price=unit_price,
                            rates=rates, provider=provider, shipping_address=shipping_address, note=note,
                            synthetic=int(synthetic), expires_at=hold_until)
-    _created(conn, order_id, buyer_id)
+    record_created(conn, order_id, buyer_id)
     return order_id
 
 
-def _insert_row(conn, work, *, buyer_id, currency, unit_price, quantity, rates, shipping_address, **columns):
+def insert_row(conn, work, *, buyer_id, currency, unit_price, quantity, rates, shipping_address, **columns):
     """INSERT one order of `work` (its id, artist, title, medium, category); the stock's index
     and CHECKs have the last word (SaleRefused 409)."""
     order_id, now, subtotal = new_id(), utc_now(), unit_price * quantity
@@ -290,41 +290,12 @@ def _insert_row(conn, work, *, buyer_id, currency, unit_price, quantity, rates, 
     return order_id
 
 
-def _created(conn, order_id, actor_id, role="buyer"):
+def record_created(conn, order_id, actor_id, role="buyer"):
+    """Log a new order and tell the other party (inside the transaction that inserted it)."""
     order = get_order(conn, order_id)
     log_event(conn, role=role, kind="created", actor_id=actor_id, order_id=order_id, license_id=order["license_id"],
               amount=order["subtotal"], currency=order["currency"], provider=order["provider"], note=order["note"])
     _notify_order(conn, order, "pending_payment", actor_id)
-
-
-def insert_print_order(conn, buyer_id, artwork_id, *, product, size, quantity, provider, hold_until, rates,
-                       shipping_address, note):
-    """A pending order for `quantity` prints of an enabled product. Raises SaleRefused."""
-    work, offered = prints.product_for_sale(conn, artwork_id, buyer_id, product, size)
-    if not shipping_address:
-        raise SaleRefused(400, "Bad Request", "Prints are shipped by the print lab: give a shipping address.",
-                          errors={"shipping_address": "is required for a print"})
-    unit_cost = prints.production_cost(product, size, offered["currency"], rates)
-    if unit_cost is None:
-        raise SaleRefused(409, "No conversion rate", f"The print lab's costs cannot be converted to "
-                                                     f"{offered['currency']} (CURRENCY_RATES).")
-    order_id = _insert_row(conn, work, buyer_id=buyer_id, currency=offered["currency"], unit_price=offered["price"],
-                           quantity=quantity, rates=rates, shipping_address=shipping_address, kind="print",
-                           product=product, print_size=size, unit_cost=unit_cost, provider=provider, note=note,
-                           expires_at=hold_until)
-    _created(conn, order_id, buyer_id)
-    return order_id
-
-
-def insert_license_order(conn, found, *, provider, hold_until, rates):
-    """The order through which an approved licence's fee or advance is paid (it holds no stock)."""
-    work = {"id": found["artwork_id"], "artist_id": found["licensor_id"], "title": found["title"]}
-    order_id = _insert_row(conn, work, buyer_id=found["licensee_id"], currency=found["currency"],
-                           unit_price=found["amount_due"], quantity=1, rates=rates, shipping_address=None,
-                           kind="license", license_id=found["id"], provider=provider,
-                           note=f"{found['usage']} licence {found['id']}", expires_at=hold_until)
-    _created(conn, order_id, found["licensor_id"], role="licensor")  # opened by the licensor's approval
-    return order_id
 
 
 def change_order(conn, order_id, actor_id, authorities, *, status=None, payment=None, details=None, note=None,

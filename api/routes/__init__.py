@@ -28,6 +28,7 @@ from api.routes import (  # noqa: E402, F401  (imported for the routes they regi
     orders,
     payments,
     prints,
+    royalties,
     search,
     social,
     taxonomy,

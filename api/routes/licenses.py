@@ -2,8 +2,6 @@
 certificates, usage reports, and the artist's royalty statements. Only the two parties know a
 licence exists; anyone holding its id may check that it is valid (and nothing personal)."""
 
-import csv
-import io
 from typing import Any, ClassVar, Literal
 
 from flask import Response, current_app, jsonify, request
@@ -20,8 +18,8 @@ from api.parsing import Choice, Paged, list_response
 from api.problems import ApiError, validation_error
 from api.routes import bp
 from api.routing import operation
-from api.sales import hold_until, providers, rates, refused
-from api.shapes import Person, Shape, inert_cell, page_of, person_json, thumbnail_urls
+from api.sales import hold_until, party_license, providers, rates, refused
+from api.shapes import Person, Shape, page_of, person_json, thumbnail_urls
 from market import certificate, licensing, money
 from store import licenses, sales, utc_now
 
@@ -144,80 +142,6 @@ class Verification(Shape):
     ends_at: str | None
 
 
-class UsageFields(Body):
-    period: Text(7, 7) = Field(description="The month the use happened in, YYYY-MM")
-    units: int = Field(0, ge=0, le=10 ** 12)
-    impressions: int = Field(0, ge=0, le=10 ** 15)
-    revenue: MinorUnitsOrZero = Field(0, description="The licensee's revenue from the use, in the licence's "
-                                                     "currency minor units (royalty licences)")
-    note: Text(1000) | None = None
-
-    @model_validator(mode="after")
-    def something(self):
-        if not licensing.is_period(self.period):
-            raise ValueError("period must be a month like 2026-11")
-        if not (self.units or self.impressions or self.revenue):
-            raise ValueError("report some units, impressions or revenue")
-        return self
-
-
-class UsageReport(Shape):
-    id: int
-    license_id: str
-    period: str
-    units: int
-    impressions: int
-    revenue: int
-    currency: str
-    earned: int
-    recouped: int
-    payable: int
-    note: str | None
-    created_at: str
-
-
-class UsageAnswer(UsageReport):
-    over_limit: str | None
-
-
-class UsageList(Shape):
-    items: list[UsageReport]
-    advance: int
-    advance_remaining: int
-
-
-class RoyaltiesQuery(Paged):
-    period: str | None = Field(None, description="YYYY-MM, or YYYY for a year; all periods when left out")
-    format: Choice(("json", "csv")) = "json"
-
-
-class RoyaltyLine(Shape):
-    license_id: str
-    title: str
-    artwork_id: str | None
-    licensee: str | None
-    usage: str
-    period: str
-    units: int
-    impressions: int
-    revenue: int
-    royalty_bps: int
-    earned: int
-    recouped: int
-    payable: int
-    currency: str
-    reports: int
-
-
-class RoyaltyStatement(Shape):
-    period: str | None
-    items: list[RoyaltyLine]
-    total: int
-    page: int
-    per_page: int
-    totals: dict[str, dict[str, int]]
-
-
 # --- Terms offered ----------------------------------------------------------------------------
 
 def _term_json(term):
@@ -324,18 +248,10 @@ def list_licenses(query):
     return list_response([license_json(row, user_id) for row in rows], total, query.page, query.per_page)
 
 
-def _party_license(license_id):
-    user_id = require_user()
-    found = licenses.get_license(get_db(), license_id)
-    if found is None or licenses.license_role(found, user_id) is None:
-        raise ApiError(404, "No licence of yours has that id.")
-    return user_id, found
-
-
 @operation(bp, "GET", "/licenses/<license_id>", access="user", response=LicenseDetail)
 def get_license(license_id, query):
     """One licence with its log, to its licensor or licensee only."""
-    user_id, _ = _party_license(license_id)
+    user_id, _ = party_license(license_id)
     licenses.settle_if_due(get_db())
     return jsonify(license_json(licenses.get_license(get_db(), license_id), user_id, detail=True))
 
@@ -346,7 +262,7 @@ def get_license(license_id, query):
 def update_license(license_id, query, body):
     """Move a licence along its path (who may make which move: store.licenses.LICENSE_MOVES).
     Approving a licence with a fee or advance opens its order; it is paid through that order."""
-    user_id, found = _party_license(license_id)
+    user_id, found = party_license(license_id)
     if body.status == "paid":
         where = f" {found['order_id']}" if found["order_id"] else " (opened when it is approved)"
         raise ApiError(409, f"A licence is paid through its order{where}.", title="Paid through its order",
@@ -366,7 +282,7 @@ CERTIFIED = ("paid", "active", "expired", "revoked")
            content={"application/pdf": "The licence certificate"})
 def license_certificate(license_id, query):
     """The licence's certificate as PDF, to its parties, once the licence is granted and paid."""
-    _, found = _party_license(license_id)
+    _, found = party_license(license_id)
     licenses.settle_if_due(get_db())
     found = licenses.get_license(get_db(), license_id)
     if found["status"] not in CERTIFIED:
@@ -428,81 +344,3 @@ def verify_license(license_id, query):
     return jsonify({"license_id": found["id"], "valid": found["status"] == "active", "status": found["status"],
                     "artwork": {"id": found["artwork_id"], "title": found["title"]}, "terms": terms,
                     "starts_at": found["starts_at"], "ends_at": found["ends_at"]})
-
-
-# --- Usage and royalties -------------------------------------------------------------------
-
-def _report_json(report, over_limit=False):
-    shaped = {key: report[key] for key in ("id", "license_id", "period", "units", "impressions", "revenue", "currency",
-                                           "earned", "recouped", "payable", "note", "created_at")}
-    if over_limit is not False:
-        shaped["over_limit"] = over_limit
-    return shaped
-
-
-@operation(bp, "POST", "/licenses/<license_id>/usage", access="user", body=UsageFields, response=UsageAnswer,
-           status=201, errors=(403, 409))
-@rate_limit("60 per minute")
-def report_usage(license_id, query, body):
-    """The licensee reports use for a month: units, impressions and (for a royalty licence) the
-    revenue, which earns royalties less the advance still to recoup. 409 unless the licence is
-    active. A report past the licence's limits is kept (and the artist told): over_limit says so."""
-    user_id, found = _party_license(license_id)
-    if licenses.license_role(found, user_id) != "licensee":
-        raise ApiError(403, "Only the licensee reports usage.")
-    try:
-        report, over = licenses.report_usage(get_db(), license_id, user_id, period=body.period, units=body.units,
-                                             impressions=body.impressions, revenue=body.revenue, note=body.note)
-    except sales.SaleRefused as error:
-        raise refused(error) from error
-    return jsonify(_report_json(report, over)), 201
-
-
-@operation(bp, "GET", "/licenses/<license_id>/usage", access="user", response=UsageList)
-def list_usage(license_id, query):
-    """Every usage report of a licence, oldest period first, with the advance still to recoup."""
-    _, found = _party_license(license_id)
-    reports = licenses.usage_of(get_db(), license_id)
-    remaining = max(0, found["advance"] - found["royalties_earned"])
-    return jsonify({"items": [_report_json(report) for report in reports], "advance": found["advance"],
-                    "advance_remaining": remaining})
-
-
-def _line_json(line):
-    return {"license_id": line["license_id"], "title": line["title"], "artwork_id": line["artwork_id"],
-            "licensee": line["licensee_name"], **{key: line[key] for key in (
-                "usage", "period", "units", "impressions", "revenue", "royalty_bps", "earned", "recouped", "payable",
-                "currency", "reports")}}
-
-
-ROYALTY_CSV = ("period", "license_id", "title", "licensee", "usage", "units", "impressions", "revenue", "royalty_bps",
-               "earned", "recouped", "payable", "currency", "reports")
-
-
-def _royalty_csv(lines):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(ROYALTY_CSV)
-    for line in lines:
-        writer.writerow([inert_cell(line[column]) for column in ROYALTY_CSV])
-    return out.getvalue()
-
-
-@operation(bp, "GET", "/royalties", access="user", query=RoyaltiesQuery, response=RoyaltyStatement,
-           content={"text/csv": "The statement, one licence and period per row (format=csv)."})
-def royalty_statement(query):
-    """Your royalty statement as a licensor: per licence and period, the revenue reported, the
-    royalty earned, how much went against the advance, and what is payable; totals per currency."""
-    user_id = require_user()
-    period = query.period
-    if period and not (licensing.is_period(period) or (len(period) == 4 and period.isdigit())):
-        raise validation_error({"period": "must be a month like 2026-11 or a year like 2026"})
-    lines = [_line_json(line) for line in licenses.royalty_statement(get_db(), user_id, period)]
-    if query.format == "csv":
-        name = f"royalties-{period or 'all'}.csv"
-        return Response(_royalty_csv(lines), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    totals = licenses.statement_totals(lines)
-    page = lines[query.offset:query.offset + query.per_page]
-    return jsonify({"period": period, "items": page, "total": len(lines), "page": query.page,
-                    "per_page": query.per_page, "totals": totals})
