@@ -1,16 +1,17 @@
 """What the sales routes (orders, offers, payments, enquiries, collectors, licences) share: the settings
 they read, how a refused sale becomes a problem, and the shapes of orders and offers."""
 
+import time
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 
 from api.auth import require_user
 from api.db import get_db
 from api.problems import ApiError
 from api.shapes import Person, Shape, person_json, thumbnail_urls
-from market import money
+from market import money, payments
 from store import licenses, offers, sales, utc_now
 
 
@@ -175,3 +176,14 @@ def party_license(license_id):
     if found is None or licenses.license_role(found, user_id) is None:
         raise ApiError(404, "No licence of yours has that id.")
     return user_id, found
+
+
+def signed_request_time(secret: str, tolerance_seconds: int, refused_what: str) -> float:
+    """The signed time (unix seconds) of this request's body, once its Easel-Signature proves it
+    is the secret holder's and recent; 401 otherwise, before anything is read or changed."""
+    try:
+        return payments.verify_signature(secret, request.headers.get(payments.SIGNATURE_HEADER),
+                                         request.get_data(cache=True), time.time(), tolerance_seconds)
+    except payments.SignatureError as error:
+        raise ApiError(401, f"{refused_what} refused: {error}.", title="Bad signature",
+                       headers={"WWW-Authenticate": payments.SIGNATURE_HEADER}) from error

@@ -1,6 +1,6 @@
-"""Licensing: the terms a work is offered under, licences asked for and granted, their
-certificates, usage reports, and the artist's royalty statements. Only the two parties know a
-licence exists; anyone holding its id may check that it is valid (and nothing personal)."""
+"""Licensing: the terms a work is offered under, licences asked for and granted, and their
+certificates (usage reports and royalties: royalties.py). Only the two parties know a licence
+exists; anyone holding its id may check that it is valid (and nothing personal)."""
 
 from typing import Any, ClassVar, Literal
 

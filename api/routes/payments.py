@@ -3,7 +3,7 @@
 import time
 from typing import Any, ClassVar, Literal
 
-from flask import jsonify, request
+from flask import jsonify
 
 from api import fulfilment as lab
 from api.db import get_db
@@ -12,7 +12,7 @@ from api.parsing import validated
 from api.problems import ApiError
 from api.routes import bp
 from api.routing import operation
-from api.sales import providers
+from api.sales import providers, signed_request_time
 from api.shapes import Shape
 from market import payments
 from store import payments as payments_store
@@ -70,13 +70,7 @@ def payment_webhook(query):
     provider = providers().get("webhook")
     if provider is None:
         raise ApiError(404, "This server takes no webhook payments (PAYMENT_PROVIDERS).")
-    raw = request.get_data(cache=True)
-    try:
-        sent = payments.verify_signature(provider.secret, request.headers.get(payments.SIGNATURE_HEADER), raw,
-                                         time.time(), provider.tolerance_seconds)
-    except payments.SignatureError as error:
-        raise ApiError(401, f"Webhook refused: {error}.", title="Bad signature",
-                       headers={"WWW-Authenticate": payments.SIGNATURE_HEADER}) from error
+    sent = signed_request_time(provider.secret, provider.tolerance_seconds, "Webhook")
     event = validated(WebhookEvent)
     data = event.data
     outcome, detail, first = payments_store.apply_payment_event(

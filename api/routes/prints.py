@@ -4,7 +4,7 @@ print lab's signed status callbacks, and the signed links the lab fetches print 
 import time
 from typing import Any, ClassVar, Literal
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify
 from pydantic import Field
 
 from api import fulfilment as lab
@@ -16,9 +16,9 @@ from api.parsing import Query, validated
 from api.problems import ApiError, validation_error
 from api.routes import bp
 from api.routing import operation
-from api.sales import rates
+from api.sales import rates, signed_request_time
 from api.shapes import Shape
-from market import fulfilment, money, payments
+from market import fulfilment, money
 from market import prints as catalogue
 from store import prints
 
@@ -204,13 +204,7 @@ def fulfilment_webhook(query):
     stands is recorded and ignored."""
     if lab.provider() is None:
         raise ApiError(404, "This server sends no prints to a lab (FULFILMENT_URL).")
-    raw = request.get_data(cache=True)
-    try:
-        payments.verify_signature(lab.provider().secret, request.headers.get(payments.SIGNATURE_HEADER), raw,
-                                  time.time(), current_app.config["PAYMENT_WEBHOOK_TOLERANCE_SECONDS"])
-    except payments.SignatureError as error:
-        raise ApiError(401, f"Callback refused: {error}.", title="Bad signature",
-                       headers={"WWW-Authenticate": payments.SIGNATURE_HEADER}) from error
+    signed_request_time(lab.provider().secret, current_app.config["PAYMENT_WEBHOOK_TOLERANCE_SECONDS"], "Callback")
     event = validated(LabCallback)
     outcome, duplicate = prints.apply_callback(get_db(), event.id, event.order_id, event.status,
                                                carrier=event.carrier, tracking_number=event.tracking_number,
