@@ -1,9 +1,10 @@
 """A licence certificate as PDF (fpdf2): the parties, the work with its thumbnail, the terms and
 the licence id, with where anyone can check it.
 
-Text is set in DejaVu Sans where the system has it (any script); without it, in the PDF core
-font Helvetica, which holds Latin-1 only, so other characters are replaced by their closest
-Latin-1 form or "?" rather than failing.
+Text is set in DejaVu Sans where the system has it (Latin, Greek, Cyrillic and more; no CJK);
+without it, in the PDF core font Helvetica, which holds Latin-1 only. A character the font
+lacks becomes its closest form the font has (curly quotes as straight ones, accents dropped),
+or "?", so that nothing is silently left out.
 """
 
 import io
@@ -39,10 +40,17 @@ def _font_path() -> str | None:
     return next((path for path in FONT_CANDIDATES if Path(path).is_file()), None)
 
 
-def _latin_1(text: str) -> str:
-    text = "".join(_LATIN_1_STANDINS.get(char, char) for char in text)
-    folded = unicodedata.normalize("NFKD", text)
-    return "".join(char if ord(char) < 256 else "?" for char in folded if not unicodedata.combining(char))
+def _within(text: str, has) -> str:
+    """`text` with each character the font lacks (has(char) is False) replaced as the module says."""
+    shown = []
+    for char in text:
+        if not has(char):
+            char = _LATIN_1_STANDINS.get(char, char)
+        if not has(char):
+            folded = "".join(part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part))
+            char = folded if folded and all(has(part) for part in folded) else "?"
+        shown.append(char)
+    return "".join(shown)
 
 
 class _Certificate(FPDF):
@@ -51,9 +59,12 @@ class _Certificate(FPDF):
         path = _font_path()
         if path:
             self.add_font("Body", "", path)
-            self.family, self.clean = "Body", str
+            self.family = "Body"
+            glyphs = self.fonts["body"].cmap
+            self.clean = lambda text: _within(text, lambda char: ord(char) in glyphs)
         else:
-            self.family, self.clean = "Helvetica", _latin_1
+            self.family = "Helvetica"
+            self.clean = lambda text: _within(text, lambda char: ord(char) < 256)
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(18, 18, 18)
 
