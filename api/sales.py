@@ -169,13 +169,18 @@ def _event_json(event):
                                         "reference", "note", "created_at")}
 
 
-def party_license(license_id):
-    """(user id, licence) for its licensor or licensee; 404 for anyone else, who may not know it exists."""
+def party_to(get, role_of, item_id, noun):
+    """(user id, row) when the signed-in user is a party to the row `get` finds (role_of names
+    their role); 404 for anyone else, who may not know it exists."""
     user_id = require_user()
-    found = licenses.get_license(get_db(), license_id)
-    if found is None or licenses.license_role(found, user_id) is None:
-        raise ApiError(404, "No licence of yours has that id.")
+    found = get(get_db(), item_id)
+    if found is None or role_of(found, user_id) is None:
+        raise ApiError(404, f"No {noun} of yours has that id.")
     return user_id, found
+
+
+def party_license(license_id):
+    return party_to(licenses.get_license, licenses.license_role, license_id, "licence")
 
 
 def signed_request_time(secret: str, tolerance_seconds: int, refused_what: str) -> float:

@@ -12,10 +12,10 @@ from api.db import get_db
 from api.fields import Body, Currency, FutureMoment, MinorUnits, Text
 from api.limits import rate_limit
 from api.parsing import Choice, Paged, list_response
-from api.problems import ApiError, validation_error
+from api.problems import validation_error
 from api.routes import bp
 from api.routing import operation
-from api.sales import Offer, OfferDetail, hold_until, offer_json, providers, rates, refused
+from api.sales import Offer, OfferDetail, hold_until, offer_json, party_to, providers, rates, refused
 from api.shapes import page_of
 from store import offers, sales, utc_now
 
@@ -83,11 +83,7 @@ def list_offers(query):
 
 
 def _party_offer(offer_id):
-    user_id = require_user()
-    offer = offers.get_offer(get_db(), offer_id)
-    if offer is None or offers.offer_role(offer, user_id) is None:
-        raise ApiError(404, "No offer of yours has that id.")
-    return user_id, offer
+    return party_to(offers.get_offer, offers.offer_role, offer_id, "offer")
 
 
 @operation(bp, "GET", "/offers/<offer_id>", access="user", response=OfferDetail)

@@ -16,7 +16,7 @@ from api.parsing import Choice, Paged, list_response
 from api.problems import ApiError, validation_error
 from api.routes import bp
 from api.routing import operation
-from api.sales import Order, OrderDetail, authorities, hold_until, order_json, providers, rates, refused
+from api.sales import Order, OrderDetail, authorities, hold_until, order_json, party_to, providers, rates, refused
 from api.shapes import page_of
 from market import prints as catalogue
 from store import offers, sales
@@ -146,11 +146,7 @@ def list_orders(query):
 
 
 def _party_order(order_id):
-    user_id = require_user()
-    order = sales.get_order(get_db(), order_id)
-    if order is None or sales.order_role(order, user_id) is None:
-        raise ApiError(404, "No order of yours has that id.")
-    return user_id, order
+    return party_to(sales.get_order, sales.order_role, order_id, "order")
 
 
 @operation(bp, "GET", "/orders/<order_id>", access="user", response=OrderDetail)
