@@ -15,6 +15,7 @@
     shapes.py      response shapes several resources share
     sales.py       what the sales and licensing routes share: rates, providers, order and offer shapes
     fulfilment.py  the print lab: its provider, file links, and the send after a payment
+    copyright_shapes.py  copy alerts and takedowns, shown by the copyright and moderation routes
     cli.py         `flask --app app <command>`
     routes/        one module per resource, with its request models and response shapes
 """

@@ -182,6 +182,9 @@ SETTINGS = {
     # This API server's own address, for links handed to outside services (the print lab's
     # file downloads). Default: the address of the request that paid for the print.
     "SERVER_URL": (parse_http_url, None),
+    # Conversations a day an account may start with people it shares no follows or dealings
+    # with (on top of 20 conversations an hour and 60 messages a minute for everyone).
+    "STRANGER_CONVERSATIONS_PER_DAY": (whole(0, 1000), 5),
 }
 
 

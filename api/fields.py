@@ -59,7 +59,7 @@ Password = Annotated[str, StringConstraints(min_length=10, max_length=1024)]
 ACCOUNT_FIELDS = frozenset({
     "id", "role", "password_hash", "follower_count", "following_count", "artwork_count",
     "created_at", "updated_at", "last_login_at", "likes_received", "shares_received", "total_views", "total_likes",
-    "total_shares", "followed_by_viewer",
+    "total_shares", "followed_by_viewer", "critique_standing", "critiques_given", "helpful_received",
 })
 
 

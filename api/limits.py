@@ -7,6 +7,7 @@ from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from api.auth import current_user_id
 from api.db import get_db
 from api.parsing import json_body
 from api.problems import ApiError
@@ -56,6 +57,13 @@ def login_identifier():
         return get_remote_address()  # the view refuses such a name; the client's own limit counts it
     found = accounts.find_credentials(get_db(), name.strip())
     return f"login:account:{found['id']}" if found else f"login:name:{name.strip().lower()}"
+
+
+def per_account():
+    """One budget per signed-in account wherever it connects from (the routes that use it need
+    a session; a request without one is refused before it could count)."""
+    user_id = current_user_id()
+    return f"account:{user_id}" if user_id else get_remote_address()
 
 
 def _encodable(text):

@@ -86,8 +86,15 @@ class Artwork(Shape):
     liked_by_viewer: bool
 
 
+class CritiqueAsk(Shape):
+    requested: bool = Field(description="The artist asks for critique (POST /api/artworks/{id}/critiques).")
+    questions: list[str]
+    count: int
+
+
 class ArtworkDetail(Artwork):
     image_view_count: int
+    critique: CritiqueAsk
     exif: dict[str, Any]
     palette: list[dict[str, Any]]
     quality: dict[str, Any] | None
@@ -115,6 +122,8 @@ class Account(Shape):
     artwork_count: int
     likes_received: int
     shares_received: int
+    critique_standing: dict[str, int] = Field(
+        description="Peer feedback: critiques given, and how many of them the artists marked helpful.")
     created_at: str
 
 
@@ -179,6 +188,8 @@ def artwork_json(artwork, tags, *, liked=False, detail=False):
         shaped["exhibition_history"] = artworks.exhibition_history(
             conn, artwork_id, accepted_only=current_user_id() != artwork["artist_id"])
         shaped["exclusive_license"] = licenses.exclusive_in_force(conn, artwork_id)
+        shaped["critique"] = {"requested": bool(artwork["critique_requested"]),
+                              "questions": artwork["critique_questions"], "count": artwork["critique_count"]}
     return shaped
 
 
@@ -210,6 +221,7 @@ def settings_json(settings, *, owner):
                                              "open_for_commissions")}
     if owner:  # how an artist protects their images, and their privacy, is their business
         shaped["listed_in_directory"] = settings["listed_in_directory"]
+        shaped["message_previews"] = settings["message_previews"]
         shaped["watermark"] = {"enabled": settings["watermark_enabled"], "text": settings["watermark_text"],
                                "opacity": settings["watermark_opacity"], "position": settings["watermark_position"]}
     return shaped
@@ -228,6 +240,8 @@ def account_json(account, *, owner=False, signed_in=False, dealt_with=False):
     shaped["artwork_count"] = account["artwork_count"] if owner else account["public_artwork_count"]
     for total in ("likes_received", "shares_received"):
         shaped[total] = account[total] if owner else account[f"public_{total}"]
+    shaped["critique_standing"] = {"critiques_given": account["critiques_given"],
+                                   "helpful_received": account["helpful_received"]}
     if owner or dealt_with or (signed_in and account["account_type"] == "artist"):
         shaped["contact_info"] = account["contact_info"]
     if owner:

@@ -23,6 +23,8 @@ AVAILABILITY = ("available", "sold", "exhibition", "private")
 # Columns a create or an update may write; the tuple doubles as the allow-list for building SQL.
 EDITABLE = ("title", "description", "medium", "dimensions", "creation_date", "price", "currency",
             "availability_status", "category_id", "edition_size")
+# Set by PUT only (an upload never asks for critique); critique_questions is a JSON array.
+CRITIQUE_FIELDS = ("critique_requested", "critique_questions")
 PAGE_VIEW_WINDOW = timedelta(minutes=30)
 
 # The list price in the conversion table's base currency (currency_rates, from CURRENCY_RATES):
@@ -47,7 +49,7 @@ _COLUMNS = """
     a.currency, a.availability_status, a.category_id, a.image_path, a.thumbnail_path, a.file_size,
     a.image_width, a.image_height, a.image_sha256, a.image_format, a.view_count, a.image_view_count,
     a.like_count, a.comment_count, a.share_count, a.exif, a.quality, a.quality_score, a.created_at, a.updated_at,
-    a.edition_size, a.editions_remaining,
+    a.edition_size, a.editions_remaining, a.critique_requested, a.critique_questions, a.critique_count,
     ar.username AS artist_username, ar.artist_name, ar.profile_image_url AS artist_profile_image_url,
     c.name AS category_name, c.kind AS category_kind,
     (SELECT hex FROM artwork_colours ac WHERE ac.artwork_id = a.id AND ac.rank = 1) AS dominant_colour
@@ -65,6 +67,7 @@ def _artwork(row):
     artwork = dict(row)
     artwork["exif"] = json.loads(artwork["exif"])
     artwork["quality"] = json.loads(artwork["quality"])
+    artwork["critique_questions"] = json.loads(artwork["critique_questions"])
     return artwork
 
 
@@ -317,9 +320,12 @@ def followed_artworks(conn, user_id, *, before=None, limit=20):
 def update_artwork(conn: sqlite3.Connection, artwork_id: str, fields: dict, tags: list[str] | None = None) -> bool:
     """Inside the caller's write: set the given columns (and replace the artist's tags when
     `tags` is not None). Returns whether anything was written."""
-    columns = [column for column in fields if column in EDITABLE]
+    columns = [column for column in fields if column in EDITABLE + CRITIQUE_FIELDS]
     if columns:
         assignments = ", ".join(f"{column} = :{column}" for column in columns)
+        if "critique_requested" in columns:  # a request waits from when it was (re)opened
+            assignments += (", critique_requested_at = CASE WHEN :critique_requested = 0 THEN NULL "
+                            "WHEN critique_requested = 1 THEN critique_requested_at ELSE :now END")
         conn.execute(f"UPDATE artworks SET {assignments}, updated_at = :now WHERE id = :id",
                      {**{c: fields[c] for c in columns}, "now": utc_now(), "id": artwork_id})
     if tags is not None:

@@ -5,7 +5,7 @@ cancel before completion, with a reason. Every change is an event (commission_ev
 notification to the other party, written together in one durable transaction.
 """
 
-from store import durable_transaction, new_id, notifications, utc_now, utc_today
+from store import conversations, durable_transaction, new_id, notifications, utc_now, utc_today
 
 STATUSES = ("requested", "accepted", "in_progress", "completed", "cancelled")
 ROLES = ("artist", "client")
@@ -87,6 +87,8 @@ def create_commission(conn, client_id, artist_id, fields):
             ":deadline, :now, :now)",
             {**fields, "id": commission_id, "client": client_id, "artist": artist_id, "now": now})
         _event(conn, commission_id, client_id, "requested")
+        # The client communication lives beside the status path: one conversation of the two.
+        conversations.open_thread(conn, "commission", commission_id, [client_id, artist_id], client_id)
         _notify(conn, {**fields, "id": commission_id, "client_id": client_id, "artist_id": artist_id,
                        "status": "requested"}, client_id, "requested")
     return commission_id

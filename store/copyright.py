@@ -4,7 +4,7 @@ copyright log, and the count of image requests from other sites."""
 
 import json
 
-from store import new_id, notifications, utc_now
+from store import moderation, new_id, notifications, utc_now
 
 STATUSES = ("open", "dismissed", "confirmed")
 RESOLUTIONS = ("dismissed", "confirmed")
@@ -203,18 +203,9 @@ def decide_hold(conn, hold, decision, actor_id, note=None):
 # --- The moderation queue -------------------------------------------------------------------------
 
 def moderation_queue(conn, *, kind=None, limit=20, offset=0):
-    """(items, total): disputed takedowns and held uploads awaiting a decision, oldest first.
-    Each item: {"id", "kind", "artwork_id", "waiting_since"}."""
-    union = """SELECT alert_id AS id, 'dispute' AS kind, artwork_id, disputed_at AS waiting_since
-               FROM takedowns WHERE status = 'disputed'
-               UNION ALL
-               SELECT id, 'held_upload', artwork_id, created_at FROM upload_holds WHERE status = 'held'"""
-    where = "FROM (" + union + ") WHERE :kind IS NULL OR kind = :kind"
-    params = {"kind": kind, "limit": limit, "offset": offset}
-    total = conn.execute(f"SELECT count(*) {where}", params).fetchone()[0]
-    rows = conn.execute(f"SELECT id, kind, artwork_id, waiting_since {where} ORDER BY waiting_since, id "
-                        "LIMIT :limit OFFSET :offset", params).fetchall()
-    return [dict(row) for row in rows], total
+    """(items, total): disputed takedowns and held uploads awaiting a decision, oldest first
+    (the copyright part of store.moderation's queue)."""
+    return moderation.queue(conn, kinds=tuple(DECISIONS), kind=kind, limit=limit, offset=offset)
 
 
 # --- Usage on other sites -------------------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 Only the two parties can read a thread. The first message opens it; the enquiry's status says
 whose turn it is (open: the artist's, answered: the collector's) until either party closes it.
+The thread is the enquiry's conversation (store.conversations, same id): one message store, so
+the two can also write to it from their conversations.
 """
 
-from store import new_id, notifications, transaction, utc_now
+from store import conversations, new_id, notifications, transaction, utc_now
 
 STATUSES = ("open", "answered", "closed")
 ROLES = ("artist", "collector")
@@ -39,6 +41,7 @@ def create_enquiry(conn, collector_id, artwork, message):
         conn.execute("INSERT INTO enquiries (id, artwork_id, artwork_title, artist_id, collector_id, created_at) "
                      "VALUES (?, ?, ?, ?, ?, ?)",
                      (enquiry_id, artwork["id"], artwork["title"], artwork["artist_id"], collector_id, utc_now()))
+        conversations.open_thread(conn, "enquiry", enquiry_id, [collector_id, artwork["artist_id"]], collector_id)
         _add_message(conn, get_enquiry(conn, enquiry_id), collector_id, message)
     return enquiry_id
 
@@ -49,8 +52,7 @@ def add_message(conn, enquiry, author_id, body):
 
 
 def _add_message(conn, enquiry, author_id, body):
-    conn.execute("INSERT INTO enquiry_messages (enquiry_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
-                 (enquiry["id"], author_id, body, utc_now()))
+    conversations.insert_message(conn, enquiry["id"], author_id, body=body)
     recipient = enquiry["artist_id"] if author_id == enquiry["collector_id"] else enquiry["collector_id"]
     author = enquiry["collector_artist_name"] if author_id == enquiry["collector_id"] else enquiry["artist_artist_name"]
     notifications.notify(conn, recipient, "enquiry", actor_id=author_id, artwork_id=enquiry["artwork_id"],
@@ -64,13 +66,10 @@ def close_enquiry(conn, enquiry_id):
         conn.execute("UPDATE enquiries SET status = 'closed' WHERE id = ?", (enquiry_id,))
 
 
-def messages_of(conn, enquiry_id):
-    return [dict(row) for row in conn.execute(
-        "SELECT m.id, m.body, m.created_at, m.author_id, u.username AS author_username, "
-        "u.artist_name AS author_artist_name, u.profile_image_url AS author_profile_image_url, "
-        "u.account_type AS author_account_type "
-        "FROM enquiry_messages m LEFT JOIN artists u ON u.id = m.author_id WHERE m.enquiry_id = ? ORDER BY m.id",
-        (enquiry_id,))]
+def messages_of(conn, enquiry_id, viewer_id, *, limit=500):
+    """The thread oldest first (its latest `limit` messages), as the viewer may see it."""
+    messages, _ = conversations.messages_page(conn, enquiry_id, viewer_id, limit=limit)
+    return messages[::-1]
 
 
 def list_enquiries(conn, user_id, *, role="artist", status=None, artwork_id=None, limit=20, offset=0):

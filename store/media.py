@@ -39,6 +39,11 @@ class MediaStore:
             raise ValueError(f"bad rendition name {name!r}")
         return Path("derived") / sha256[:2] / sha256 / name
 
+    def attachment(self, sha256, extension):
+        """Relative path of a message's image (re-encoded, so its hash is of the kept bytes)."""
+        _check_sha(sha256)
+        return Path("attachments") / sha256[:2] / f"{sha256}.{extension}"
+
     def absolute(self, relative):
         return self.root / relative
 

@@ -5,7 +5,7 @@ import json
 from store import new_id, transaction, utc_now
 
 KINDS = ("like", "comment", "reply", "follow", "commission", "exhibition", "copy_alert", "enquiry", "offer", "order",
-         "license")
+         "license", "message", "critique", "mentorship")
 MAX_MARK = 100
 
 # Columns of the inbox; an artwork the recipient may no longer see (made private since) is left out.

@@ -13,7 +13,7 @@ WATERMARK_POSITIONS = watermark.POSITIONS
 _ACCOUNT_COLUMNS = (
     "id, username, email, artist_name, bio, location, specialties, social_links, contact_info, "
     "profile_image_url, account_type, role, created_at, updated_at, last_login_at, "
-    "follower_count, following_count, artwork_count, "
+    "follower_count, following_count, artwork_count, critiques_given, helpful_received, "
     # One pass over the artist's works for every total; strangers get the public_ ones.
     "(SELECT json_object("
     "   'public_artwork_count', count(*) FILTER (WHERE w.availability_status <> 'private'),"
@@ -28,9 +28,9 @@ _PROFILE_COLUMNS = ("artist_name", "bio", "location", "specialties", "social_lin
                     "profile_image_url")
 _SETTINGS_COLUMNS = ("theme", "layout", "accent_color", "featured_gallery_id", "watermark_enabled",
                      "watermark_text", "watermark_opacity", "watermark_position", "open_for_commissions",
-                     "listed_in_directory")
+                     "listed_in_directory", "message_previews")
 _JSON_COLUMNS = ("specialties", "social_links")
-_BOOL_COLUMNS = ("watermark_enabled", "open_for_commissions", "listed_in_directory")
+_BOOL_COLUMNS = ("watermark_enabled", "open_for_commissions", "listed_in_directory", "message_previews")
 # An account that chose to stay out of the directory (portfolio_settings.listed_in_directory).
 UNLISTED = "id IN (SELECT artist_id FROM portfolio_settings WHERE listed_in_directory = 0)"
 

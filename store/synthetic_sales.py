@@ -1,7 +1,7 @@
 """The writes of SYNTHETIC buyers (market.simulate): the same rows, stock and log a real sale leaves,
 marked synthetic (orders and offers) or "(simulated enquiry)", and told to nobody."""
 
-from store import new_id, transaction
+from store import conversations, new_id, transaction
 from store.sales import log_event
 
 
@@ -57,6 +57,7 @@ def record_synthetic_enquiry(conn, buyer_id, work, at):
         conn.execute("INSERT INTO enquiries (id, artwork_id, artwork_title, artist_id, collector_id, created_at) "
                      "VALUES (?, ?, ?, ?, ?, ?)", (enquiry_id, work["id"], work["title"], work["artist_id"], buyer_id,
                                                   at))
-        conn.execute("INSERT INTO enquiry_messages (enquiry_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
+        conversations.open_thread(conn, "enquiry", enquiry_id, [buyer_id, work["artist_id"]], buyer_id)
+        conn.execute("INSERT INTO messages (conversation_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
                      (enquiry_id, buyer_id, "Is this work still available? (simulated enquiry)", at))
     return enquiry_id

@@ -41,6 +41,8 @@ class PortfolioSettings(Body):
     open_for_commissions: bool = None
     # False keeps the account out of GET /api/artists and artist search.
     listed_in_directory: bool = None
+    # True: a new message's notification quotes its first 140 characters (off: "X sent you a message").
+    message_previews: bool = None
 
 
 class ProfileUpdate(Body):

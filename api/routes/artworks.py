@@ -1,5 +1,6 @@
 """Artworks: uploads (one file or a batch), listing with filters, one work, edits, deletion."""
 
+import json
 from http import HTTPStatus
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -29,7 +30,7 @@ from api.shapes import (
     page_of,
 )
 from search import ingest
-from store import artworks, copyright, profiles, sales
+from store import artworks, copyright, critiques, profiles, sales
 
 MAX_BATCH_FILES = 20
 
@@ -58,6 +59,13 @@ class ArtworkFields(Body):
     tags: Tags = None
     # Prints in the edition (null: an original, which sells once); editions_remaining follows.
     edition_size: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+
+
+class ArtworkUpdate(ArtworkFields):
+    """PUT's fields: an upload's, plus asking for critique."""
+    critique_requested: bool = None
+    critique_questions: Annotated[list[Text(200, 1)], Field(max_length=critiques.MAX_QUESTIONS)] = Field(
+        None, description="What the artist wants reviewers to answer, e.g. \"is the composition working?\"")
 
 
 WITHHELD = {"takedown": "This work is withheld after its copy alert was confirmed; dispute the takedown to have "
@@ -209,7 +217,7 @@ def get_artwork(artwork_id, query):
     return jsonify(artwork_detail_json(artwork))
 
 
-@operation(bp, "PUT", "/artworks/<artwork_id>", access="user", body=ArtworkFields, response=ArtworkDetail,
+@operation(bp, "PUT", "/artworks/<artwork_id>", access="user", body=ArtworkUpdate, response=ArtworkDetail,
            errors=(409,))
 def update_artwork(artwork_id, query, body):
     artwork = own_artwork(artwork_id)
@@ -218,6 +226,8 @@ def update_artwork(artwork_id, query, body):
     if "title" in changes and changes["title"] is None:
         raise validation_error({"title": "cannot be empty"})
     check_category(changes.get("category_id"))
+    if "critique_questions" in changes:
+        changes["critique_questions"] = json.dumps(changes["critique_questions"] or [])
     if "edition_size" in changes:
         refusal = sales.edition_change_refusal(get_db(), artwork_id, changes["edition_size"])
         if refusal:

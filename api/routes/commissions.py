@@ -5,6 +5,7 @@ import json
 from typing import Any, ClassVar, Literal
 
 from flask import jsonify
+from pydantic import Field
 
 import store
 from api.auth import require_user
@@ -20,7 +21,7 @@ from store import commissions, profiles
 
 COMMISSION_SERVER_FIELDS = frozenset({
     "id", "client_id", "client", "artist", "status", "role", "allowed_statuses", "events", "created_at",
-    "updated_at"})
+    "updated_at", "conversation_id"})
 
 
 class CommissionCreate(Body):
@@ -64,6 +65,7 @@ class Commission(Shape):
     progress_notes: list[Any]
     created_at: str
     updated_at: str
+    conversation_id: str = Field(description="The thread of client and artist: GET /api/conversations/{id}.")
 
 
 class CommissionDetail(Commission):
@@ -80,7 +82,8 @@ def commission_json(commission, viewer_id, *, detail=False):
     shaped.update(client=client, artist=person_json(commission, "artist_"), role=role,
                   allowed_statuses=commissions.allowed_moves(commission["status"], role),
                   progress_notes=json.loads(commission["progress_notes"] or "[]"),
-                  created_at=commission["created_at"], updated_at=commission["updated_at"])
+                  created_at=commission["created_at"], updated_at=commission["updated_at"],
+                  conversation_id=commission["id"])  # its thread with the client: GET /api/conversations/{id}
     if detail:
         shaped["events"] = [{"id": event["id"], "kind": event["kind"], "note": event["note"],
                              "actor": person_json(event, "actor_"), "created_at": event["created_at"]}

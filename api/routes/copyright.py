@@ -1,7 +1,7 @@
-"""Copy alerts, the takedowns that confirming one starts, the moderation queue, and where an
-artist's images are shown on other sites."""
+"""Copy alerts, the takedowns that confirming one starts, and where an artist's images are shown
+on other sites. Disputed takedowns are decided in the moderation queue (moderation.py)."""
 
-from typing import Any, Literal
+from typing import Literal
 
 from flask import Response
 from pydantic import Field
@@ -9,16 +9,17 @@ from pydantic import Field
 import imaging
 from api.access import own_artwork
 from api.auth import STAFF, require_user
-from api.db import database_path, get_db, max_pixels, media, write
+from api.copyright_shapes import CopyAlert, Takedown, copy_alert_json, takedown_json
+from api.db import get_db, max_pixels, media, write
 from api.fields import Body, Text
 from api.parsing import Choice, Paged, WholeNumber, list_response
 from api.problems import ApiError
 from api.routes import bp
 from api.routing import operation
-from api.shapes import ArtworkSummary, Shape, page_of, summaries
+from api.shapes import Shape, page_of, summaries
 from imaging import evidence as evidence_image
 from imaging.pipeline import analysis_copies
-from search import ingest, visual
+from search import visual
 from store import artworks, copyright, profiles
 
 PNG = {"image/png": "PNG"}
@@ -33,42 +34,6 @@ class AlertResolution(Body):
     note: Text(1000) | None = None
 
 
-class CopyEvent(Shape):
-    action: str
-    actor_id: str | None
-    note: str | None
-    created_at: str
-
-
-class Takedown(Shape):
-    id: str = Field(description="The id of the copy alert it started from.")
-    status: Literal["withheld", "disputed", "removed", "restored"]
-    copy_: ArtworkSummary | None = Field(alias="copy")
-    original: ArtworkSummary | None
-    uploader_id: str
-    claimant_id: str
-    statement: str | None
-    disputed_at: str | None
-    decision_note: str | None
-    decided_at: str | None
-    created_at: str
-    events: list[CopyEvent]
-
-
-class CopyAlert(Shape):
-    id: str
-    status: str
-    score: float
-    evidence: dict[str, Any]
-    original: ArtworkSummary | None
-    copy_: ArtworkSummary | None = Field(alias="copy")
-    note: str | None
-    created_at: str
-    resolved_at: str | None
-    takedown: Takedown | None
-    evidence_url: str
-
-
 class TakedownsQuery(Paged):
     role: Choice(("uploader", "claimant")) = "uploader"
     status: Choice(("withheld", "disputed", "removed", "restored")) | None = None
@@ -76,32 +41,6 @@ class TakedownsQuery(Paged):
 
 class Dispute(Body):
     statement: Text(4000, min_length=10)
-
-
-class QueueQuery(Paged):
-    kind: Choice(tuple(copyright.DECISIONS)) | None = None
-
-
-class QueueItem(Shape):
-    id: str
-    kind: Literal["dispute", "held_upload"]
-    artwork: ArtworkSummary | None
-    waiting_since: str
-    takedown: Takedown | None
-    alert: CopyAlert | None
-
-
-class Decision(Body):
-    decision: Literal["uphold", "restore", "release", "reject"]
-    note: Text(2000) | None = None
-
-
-class DecisionResult(Shape):
-    id: str
-    kind: str
-    status: str
-    decision_note: str | None
-    decided_at: str | None
 
 
 class UsageQuery(Paged):
@@ -118,25 +57,6 @@ class SiteUsage(Shape):
 
 
 # --- Shapes ---------------------------------------------------------------------------------------
-
-def takedown_json(takedown, shown=None):
-    shown = shown if shown is not None else summaries([takedown["artwork_id"], takedown["original_id"]])
-    return {"id": takedown["alert_id"], "status": takedown["status"], "copy": shown.get(takedown["artwork_id"]),
-            "original": shown.get(takedown["original_id"]), "uploader_id": takedown["uploader_id"],
-            "claimant_id": takedown["claimant_id"], "statement": takedown["statement"],
-            "disputed_at": takedown["disputed_at"], "decision_note": takedown["decision_note"],
-            "decided_at": takedown["decided_at"], "created_at": takedown["created_at"],
-            "events": copyright.events_of(get_db(), takedown["alert_id"])}
-
-
-def copy_alert_json(alert, shown):
-    takedown = copyright.get_takedown(get_db(), alert["id"])
-    return {"id": alert["id"], "status": alert["status"], "score": alert["score"], "evidence": alert["evidence"],
-            "original": shown.get(alert["original_id"]), "copy": shown.get(alert["artwork_id"]),
-            "note": alert["note"], "created_at": alert["created_at"], "resolved_at": alert["resolved_at"],
-            "takedown": takedown_json(takedown, shown) if takedown else None,
-            "evidence_url": f"/api/copyright/alerts/{alert['id']}/evidence.png"}
-
 
 def _is_staff(user_id):
     return profiles.get_account(get_db(), user_id)["role"] in STAFF
@@ -244,49 +164,6 @@ def dispute_takedown(takedown_id, query, body):
     with write():
         takedown = copyright.dispute(get_db(), takedown, body.statement)
     return takedown_json(takedown)
-
-
-# --- Moderation -----------------------------------------------------------------------------------
-
-def _queue_item_json(item):
-    conn = get_db()
-    takedown = copyright.get_takedown(conn, item["id"]) if item["kind"] == "dispute" else None
-    alert = copyright.get_alert(conn, item["id"]) if takedown else None
-    shown = summaries([item["artwork_id"], *([alert["original_id"]] if alert else [])])
-    return {"id": item["id"], "kind": item["kind"], "artwork": shown.get(item["artwork_id"]),
-            "waiting_since": item["waiting_since"], "takedown": takedown_json(takedown, shown) if takedown else None,
-            "alert": copy_alert_json(alert, shown) if alert else None}
-
-
-@operation(bp, "GET", "/moderation/copyright", access="curator", query=QueueQuery, response=page_of(QueueItem))
-def moderation_queue(query):
-    items, total = copyright.moderation_queue(get_db(), kind=query.kind, limit=query.per_page, offset=query.offset)
-    return list_response([_queue_item_json(item) for item in items], total, query.page, query.per_page)
-
-
-@operation(bp, "PUT", "/moderation/copyright/<item_id>", access="curator", body=Decision, response=DecisionResult,
-           errors=(409,))
-def decide(item_id, query, body):
-    actor_id = require_user()
-    conn = get_db()
-    takedown, hold = copyright.get_takedown(conn, item_id), copyright.get_hold(conn, item_id)
-    if takedown is None and hold is None:
-        raise ApiError(404, "No moderation item has that id.")
-    kind = "dispute" if takedown else "held_upload"
-    if body.decision not in copyright.DECISIONS[kind]:
-        raise ApiError(400, f"A {kind.replace('_', ' ')} is decided with one of: "
-                            f"{', '.join(copyright.DECISIONS[kind])}.",
-                       errors={"decision": f"must be one of {', '.join(copyright.DECISIONS[kind])}"})
-    if (takedown or hold)["status"] not in ("disputed", "held"):
-        raise ApiError(409, "This item is not awaiting a decision.")
-    if takedown:
-        with write():
-            decided = copyright.decide_dispute(conn, takedown, body.decision, actor_id, body.note)
-    else:
-        decided = ingest.decide_hold(conn, media(), database_path(), hold, body.decision, actor_id, body.note,
-                                     max_pixels=max_pixels())
-    return {"id": item_id, "kind": kind, "status": decided["status"], "decision_note": decided["decision_note"],
-            "decided_at": decided["decided_at"]}
 
 
 # --- Usage on other sites -------------------------------------------------------------------------

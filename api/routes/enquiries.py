@@ -4,6 +4,7 @@ artist's alone."""
 from typing import Any, ClassVar, Literal
 
 from flask import jsonify
+from pydantic import Field
 
 from api.auth import require_user
 from api.db import get_db
@@ -19,7 +20,7 @@ from store import artworks, enquiries
 
 class EnquiryCreate(Body):
     server_owned: ClassVar[frozenset] = frozenset({"id", "artist", "collector", "status", "messages",
-                                                   "message_count", "created_at"})
+                                                   "message_count", "created_at", "conversation_id"})
     message: Text(5000, 1)
 
 
@@ -45,6 +46,7 @@ class Enquiry(Shape):
     collector: Person
     role: str | None
     status: str
+    conversation_id: str = Field(description="The thread as a conversation: GET /api/conversations/{id}.")
     message_count: int
     last_message_at: str | None
     created_at: str
@@ -64,10 +66,11 @@ def enquiry_json(enquiry, user_id, *, detail=False):
                           "thumbnail_urls": thumbnail_urls(enquiry["artwork_id"]) if enquiry["artwork_id"] else None},
               "artist": person_json(enquiry, "artist_"), "collector": collector, "role": role}
     shaped.update({key: enquiry[key] for key in ("status", "message_count", "last_message_at", "created_at")})
+    shaped["conversation_id"] = enquiry["id"]  # the thread is also in both parties' conversations
     if detail:
         shaped["messages"] = [{"id": message["id"], "body": message["body"], "author": person_json(message, "author_"),
                                "created_at": message["created_at"]}
-                              for message in enquiries.messages_of(get_db(), enquiry["id"])]
+                              for message in enquiries.messages_of(get_db(), enquiry["id"], user_id)]
     return shaped
 
 

@@ -57,7 +57,7 @@ def test_owner_updates_profile_and_portfolio(client, artist):
     assert body["social_links"] == {"instagram": "https://instagram.com/berthe", "site": "http://berthe.example"}
     assert body["portfolio"] == {
         "theme": "dark", "layout": "masonry", "accent_color": "#aa3300", "featured_gallery_id": None,
-        "open_for_commissions": True, "listed_in_directory": True,
+        "open_for_commissions": True, "listed_in_directory": True, "message_previews": False,
         "watermark": {"enabled": True, "text": "© Berthe", "opacity": 0.5, "position": "center"},
     }
     public = client.get(f"/api/artists/{user['id']}").get_json()

@@ -242,3 +242,32 @@ def test_version_12_keeps_the_orders_and_sales_log_it_rebuilds(tmp_path):
         old.execute("DELETE FROM sales_events")
     old.execute("INSERT INTO notifications (id, recipient_id, kind) VALUES ('n2', 'ada', 'license')")
     assert old.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_version_13_turns_enquiry_threads_into_conversations(tmp_path):
+    old = released(tmp_path, 6)
+    store.migrate(old, migrations=[step for step in store.load_migrations() if step[0] <= 12])
+    old.executemany("INSERT INTO artists (id, username, email, password_hash, artist_name) VALUES (?, ?, ?, 'x', ?)",
+                    [(n, n, f"{n}@example.com", n.title()) for n in ("ada", "bob")])
+    old.execute("INSERT INTO artworks (id, artist_id, title) VALUES ('w1', 'ada', 'Harbour')")
+    old.execute("INSERT INTO enquiries (id, artwork_id, artwork_title, artist_id, collector_id) "
+                "VALUES ('e1', 'w1', 'Harbour', 'ada', 'bob')")
+    for author, body in (("bob", "Is it framed?"), ("ada", "Yes, in oak.")):
+        old.execute("INSERT INTO enquiry_messages (enquiry_id, author_id, body) VALUES ('e1', ?, ?)", (author, body))
+    old.execute("INSERT INTO commissions (id, client_id, artist_id, title) VALUES ('c1', 'bob', 'ada', 'Portrait')")
+    old.execute("INSERT INTO notifications (id, recipient_id, kind, subject_id) VALUES ('n1', 'ada', 'enquiry', 'e1')")
+    assert store.migrate(old) == CURRENT
+    assert [tuple(r) for r in old.execute("SELECT author_id, body FROM messages WHERE conversation_id = 'e1' "
+                                          "ORDER BY id")] == [("bob", "Is it framed?"), ("ada", "Yes, in oak.")]
+    assert tuple(old.execute("SELECT message_count, status FROM enquiries").fetchone()) == (2, "answered")
+    members = old.execute("SELECT conversation_id, account_id, unread_count FROM conversation_members "
+                          "ORDER BY conversation_id, account_id").fetchall()
+    assert [tuple(m) for m in members] == [("c1", "ada", 0), ("c1", "bob", 0), ("e1", "ada", 0), ("e1", "bob", 0)]
+    # The trigger made after the copy keeps both the conversation's and the enquiry's counts.
+    old.execute("INSERT INTO messages (conversation_id, author_id, body) VALUES ('e1', 'bob', 'Thanks')")
+    assert tuple(old.execute("SELECT message_count, status FROM enquiries").fetchone()) == (3, "open")
+    assert old.execute("SELECT unread_count FROM conversation_members WHERE account_id = 'ada' "
+                       "AND conversation_id = 'e1'").fetchone()[0] == 1
+    old.execute("INSERT INTO notifications (id, recipient_id, kind, subject_id) VALUES ('n2', 'ada', 'message', 'e1')")
+    assert old.execute("SELECT count(*) FROM notifications").fetchone()[0] == 2
+    assert old.execute("PRAGMA foreign_key_check").fetchall() == []
