@@ -4,6 +4,7 @@ from bench import (
     bench_accounts,
     copy_eval,
     feed,
+    messages,
     portfolio,
     prints,
     rank_eval,
@@ -15,8 +16,8 @@ from bench import (
     upload,
 )
 
-for benchmark in (bench_accounts, upload, social, portfolio, sales, prints, search, search_eval, similar, copy_eval,
-                  feed, rank_eval):
+for benchmark in (bench_accounts, upload, social, portfolio, messages, sales, prints, search, search_eval, similar,
+                  copy_eval, feed, rank_eval):
     print(f"== {benchmark.__name__} ==")
     benchmark.main()
     print()
