@@ -1,5 +1,5 @@
 """gunicorn's settings for Easel; gunicorn reads ./gunicorn.conf.py by itself, so `gunicorn app:app`
-from the project folder uses them. Environment: HOST, PORT, WEB_CONCURRENCY (workers).
+from the project folder uses them. Environment: HOST, PORT, WEB_CONCURRENCY (workers), WEB_THREADS.
 
 With more than one worker, point the workers at one rate-limit store, or each counts on its own:
     RATELIMIT_STORAGE_URI=redis://localhost:6379/0 gunicorn app:app
@@ -13,6 +13,9 @@ from api.config import rate_limit_store_warning
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104  (a server listens)
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Threads per worker (gunicorn runs its gthread worker past 1). Live conversation streams
+# (CONVERSATION_STREAM_SECONDS) each hold a thread while open, so give them threads to hold.
+threads = int(os.environ.get("WEB_THREADS", "1"))
 # 0 lets request lines grow to gunicorn's hard ceiling of 1 MiB, so that a long query string meets
 # Easel's own 414 problem document (past 64 KiB) rather than gunicorn's HTML page at 4 KiB.
 limit_request_line = 0

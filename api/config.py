@@ -185,6 +185,10 @@ SETTINGS = {
     # Conversations a day an account may start with people it shares no follows or dealings
     # with (on top of 20 conversations an hour and 60 messages a minute for everyone).
     "STRANGER_CONVERSATIONS_PER_DAY": (whole(0, 1000), 5),
+    # How long one GET /api/conversations/stream stays open before the client reconnects; 0 turns
+    # the stream off. Each open stream holds a worker thread, so enable it only with threaded or
+    # async workers (README, "Live updates").
+    "CONVERSATION_STREAM_SECONDS": (whole(0, 3600), 0),
 }
 
 

@@ -188,6 +188,17 @@ def inbox(conn, account_id, *, limit=20, offset=0, unread_only=False):
     return conversations, total
 
 
+def inbox_state(conn, account_id, *, limit=20) -> dict:
+    """What a live client needs to know it should refresh: the unread total and the latest
+    conversations' activity, read from the inbox index alone."""
+    latest = [dict(row) for row in conn.execute(
+        "SELECT conversation_id AS id, unread_count, last_activity_at FROM conversation_members "
+        "WHERE account_id = ? ORDER BY last_activity_at DESC, conversation_id DESC LIMIT ?", (account_id, limit))]
+    unread = conn.execute("SELECT coalesce(sum(unread_count), 0) FROM conversation_members WHERE account_id = ?",
+                          (account_id,)).fetchone()[0]
+    return {"unread_total": unread, "latest": latest}
+
+
 def messages_page(conn, conversation_id, viewer_id, *, before=None, after=None, limit=50):
     """(messages, more): up to `limit` messages the viewer may see, newest first, older than
     `before` or newer than `after` (message ids: a keyset, so a page costs the same anywhere)."""

@@ -3,10 +3,12 @@ reports; a commission's or an enquiry's thread is one of them. Only members can 
 GET answers carry an ETag, so polling with If-None-Match costs a 304 while nothing changed."""
 
 import hashlib
+import json
+import time
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar, Literal
 
-from flask import current_app, jsonify, request, send_file
+from flask import Response, current_app, jsonify, request, send_file, stream_with_context
 from pydantic import AliasChoices, Field
 
 import imaging
@@ -24,6 +26,9 @@ from api.shapes import Person, Shape, page_of, person_json
 from imaging import attachment as attachments
 from store import conversations, enquiries, is_rowid, licenses, moderation, profiles, sales, utc_now
 
+STREAM_POLL_SECONDS = 1.0
+STREAM_HEARTBEAT_SECONDS = 15
+STREAM_RETRY_MS = 3000
 IMAGE_TYPES = {"image/jpeg": "The attachment, re-encoded as JPEG", "image/png": "The attachment, as PNG"}
 
 
@@ -247,6 +252,42 @@ def list_conversations(query):
     members = conversations.members_of(get_db(), [row["id"] for row in rows])
     items = [conversation_json(row, members[row["id"]]) for row in rows]
     return conditional(list_response(items, total, query.page, query.per_page).get_json())
+
+
+@operation(bp, "GET", "/conversations/stream", access="user", errors=(501,),
+           content={"text/event-stream": "Server-Sent Events: an `inbox` event (id, and data {unread_total, latest: "
+                                         "[{id, unread_count, last_activity_at}]}) whenever your inbox changes, "
+                                         "comments as keep-alives, closed after CONVERSATION_STREAM_SECONDS"})
+@rate_limit("30 per minute", key_func=per_account)
+def conversation_stream(query):
+    """Live inbox updates, where the server enables them (CONVERSATION_STREAM_SECONDS); send the
+    last event's id back as Last-Event-ID on reconnecting, and nothing already seen repeats."""
+    seconds = current_app.config["CONVERSATION_STREAM_SECONDS"]
+    if not seconds:
+        raise ApiError(501, "Live updates are off on this server; poll GET /api/conversations with If-None-Match.",
+                       title="Not Implemented")
+    events = _inbox_events(require_user(), seconds, request.headers.get("Last-Event-ID"))
+    return Response(stream_with_context(events), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _inbox_events(user_id, seconds, last_id):
+    """Poll the inbox index once a second (a read of at most 21 index rows) and tell of changes."""
+    deadline = quiet_since = time.monotonic()
+    deadline += seconds
+    yield f"retry: {STREAM_RETRY_MS}\n\n"
+    while True:
+        state = conversations.inbox_state(get_db(), user_id)
+        event_id = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:20]
+        if event_id != last_id:
+            yield f"id: {event_id}\nevent: inbox\ndata: {json.dumps(state)}\n\n"
+            last_id, quiet_since = event_id, time.monotonic()
+        elif time.monotonic() - quiet_since >= STREAM_HEARTBEAT_SECONDS:
+            yield ": still here\n\n"
+            quiet_since = time.monotonic()
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(STREAM_POLL_SECONDS)
 
 
 @operation(bp, "POST", "/conversations", access="user", body=ConversationStart, response=ConversationDetail,

@@ -3,6 +3,7 @@ attachments, blocking, reporting, notifications, abuse limits, and the threads o
 and enquiries."""
 
 import io
+import threading
 
 import pytest
 from PIL import Image
@@ -314,3 +315,40 @@ def test_starting_conversations_with_strangers_has_a_tighter_budget(make_app):
     assert starter.post(f"/api/follow/{friend['id']}", json={}).status_code == 200
     started(starter, friend["id"])  # a follow is a tie: not a stranger
     started(starter, strangers[0]["id"])  # nor is someone already in a conversation with you
+
+
+def test_the_live_stream_is_off_unless_the_server_enables_it(trio):
+    off = trio["ada"].get("/api/conversations/stream")
+    assert "If-None-Match" in assert_problem(off, 501)["detail"]
+
+
+def test_the_live_stream_tells_of_inbox_changes_and_resumes_by_last_event_id(make_app):
+    from tests.conftest import register
+    app = make_app(CONVERSATION_STREAM_SECONDS=3)
+    ada, bob = app.test_client(), app.test_client()
+    register(ada)
+    bob_id = register(bob)["id"]
+    conversation = started(ada, bob_id, message="first")
+    stream = bob.get("/api/conversations/stream", buffered=False)
+    assert stream.status_code == 200 and stream.mimetype == "text/event-stream"
+    chunks = stream.response  # the generator: each next() runs the server side until its next event
+    assert next(chunks).decode() == "retry: 3000\n\n"
+    first = next(chunks).decode()
+    event_id = first.split("\n")[0].removeprefix("id: ")
+    assert "event: inbox" in first and '"unread_total": 1' in first
+    # From another thread, as another worker would: here the paused stream's request context is
+    # still pushed, and Flask would hand its app context (and so its signed-in user) to a request
+    # made in this thread.
+    writer = threading.Thread(target=say, args=(ada, conversation["id"], "second"))
+    writer.start()
+    writer.join()
+    second = next(chunks).decode()
+    assert '"unread_total": 2' in second and conversation["id"] in second
+    assert list(chunks) == []  # closed after CONVERSATION_STREAM_SECONDS, nothing more having changed
+    stream.close()
+    # Reconnecting with an id already seen repeats nothing until something changes.
+    resumed = bob.get("/api/conversations/stream", buffered=False,
+                      headers={"Last-Event-ID": second.split("\n")[0].removeprefix("id: ")})
+    events = [chunk.decode() for chunk in resumed.response]
+    resumed.close()
+    assert events == ["retry: 3000\n\n"] and event_id not in "".join(events)
