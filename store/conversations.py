@@ -296,6 +296,10 @@ def mark_read(conn, conversation_id, account_id, *, up_to=None):
                      "AND subject_id = ? AND read_at IS NULL", (utc_now(), account_id, conversation_id))
 
 
+def attachment_in_use(conn, sha256) -> bool:
+    return conn.execute("SELECT 1 FROM messages WHERE attachment_sha256 = ? LIMIT 1", (sha256,)).fetchone() is not None
+
+
 def remove_message(conn, message_id):
     """Moderation's removal, in the caller's transaction: the row stays (the thread keeps its
     shape), its text and image go."""

@@ -14,7 +14,7 @@ from api.routes import bp
 from api.routing import operation
 from api.shapes import ArtworkSummary, Shape, page_of, summaries
 from search import ingest
-from store import copyright, moderation
+from store import conversations, copyright, moderation
 
 DECISIONS = {**{kind: tuple(moves) for kind, moves in copyright.DECISIONS.items()},
              **{kind: moderation.REPORT_DECISIONS for kind in moderation.REPORT_KINDS}}
@@ -135,9 +135,21 @@ def _decide(item_id, body, kinds):
         decided = ingest.decide_hold(conn, media(), database_path(), item, body.decision, actor_id, body.note,
                                      max_pixels=max_pixels())
     else:
+        subject = moderation.subject_of(conn, item)
         decided = moderation.decide_report(conn, item, body.decision, actor_id, body.note)
+        _forget_attachment(subject if kind == "message_report" and decided["status"] == "removed" else None)
     return {"id": item_id, "kind": kind, "status": decided["status"], "decision_note": decided["decision_note"],
             "decided_at": decided["decided_at"]}
+
+
+def _forget_attachment(message):
+    """A removed message's image leaves the disk too, once committed, unless another message
+    sends the same bytes (files are kept by content address)."""
+    if message is None or not message["attachment_sha256"]:
+        return
+    if not conversations.attachment_in_use(get_db(), message["attachment_sha256"]):
+        extension = "png" if message["attachment_type"] == "image/png" else "jpg"
+        media().remove(media().attachment(message["attachment_sha256"], extension))
 
 
 @operation(bp, "PUT", "/moderation/<item_id>", access="curator", body=Decision, response=DecisionResult,

@@ -4,6 +4,7 @@ and enquiries."""
 
 import io
 import threading
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -198,7 +199,8 @@ def test_a_block_stops_starts_and_messages_and_hides_the_blocker_s_words(trio, d
     assert_problem(trio["bob"].post("/api/blocks/no-such-account"), 404)
 
 
-def test_a_reported_message_waits_in_the_one_moderation_queue(trio, db, signed_in):
+def test_a_reported_message_waits_in_the_one_moderation_queue(trio, db, signed_in, app):
+    media_dir = Path(app.config["MEDIA_DIR"])
     curator, curator_user = signed_in()
     db.execute("UPDATE artists SET role = 'curator' WHERE id = ?", (curator_user["id"],))
     conversation = started(trio["ada"], trio["bob_id"], message="buy followers cheap!!!")
@@ -209,10 +211,17 @@ def test_a_reported_message_waits_in_the_one_moderation_queue(trio, db, signed_i
     filed = trio["bob"].post(report_url, json={"reason": "spam", "note": "a bot"})
     assert filed.status_code == 201 and filed.get_json()["status"] == "open"
     assert trio["bob"].post(report_url, json={"reason": "spam"}).get_json()["id"] == filed.get_json()["id"]
+    picture = trio["ada"].post(f"/api/conversations/{conversation['id']}/attachments",
+                               data={"image_file": (io.BytesIO(encoded(painting(9))), "ad.jpg")},
+                               content_type="multipart/form-data").get_json()
+    trio["bob"].post(f"/api/conversations/{conversation['id']}/messages/{picture['id']}/report",
+                     json={"reason": "spam"})
+    kept = list((media_dir / "attachments").rglob("*.jpg"))
+    assert len(kept) == 1
 
     assert_problem(trio["bob"].get("/api/moderation"), 403)
     queue = curator.get("/api/moderation?kind=message_report").get_json()
-    assert queue["total"] == 1
+    assert queue["total"] == 2
     item = queue["items"][0]
     assert item["kind"] == "message_report" and item["report"]["subject"]["body"] == "buy followers cheap!!!"
     assert curator.get("/api/moderation/copyright").get_json()["total"] == 0
@@ -220,11 +229,15 @@ def test_a_reported_message_waits_in_the_one_moderation_queue(trio, db, signed_i
     decided = curator.put(f"/api/moderation/{item['id']}", json={"decision": "remove", "note": "spam"})
     assert decided.get_json()["status"] == "removed"
     assert_problem(curator.put(f"/api/moderation/{item['id']}", json={"decision": "remove"}), 409)
-    shown = trio["bob"].get(f"/api/conversations/{conversation['id']}").get_json()["messages"][0]
+    shown = trio["bob"].get(f"/api/conversations/{conversation['id']}").get_json()["messages"][-1]
     assert shown["removed"] is True and shown["body"] is None
+    image_item = curator.get("/api/moderation").get_json()["items"][0]
+    curator.put(f"/api/moderation/{image_item['id']}", json={"decision": "remove"})
+    assert not kept[0].exists()  # the removed image leaves the disk too
+    assert_problem(trio["bob"].get(picture["attachment"]["url"]), 404)
     assert curator.get("/api/moderation").get_json()["total"] == 0
     logged = db.execute("SELECT action FROM community_events WHERE subject_kind = 'report'").fetchall()
-    assert [row[0] for row in logged] == ["removed"]
+    assert [row[0] for row in logged] == ["removed", "removed"]
 
 
 def test_notifications_tell_of_messages_without_their_text_unless_asked(trio):
