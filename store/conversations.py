@@ -100,9 +100,11 @@ def is_stranger(conn, account_id, other_id) -> bool:
     return conn.execute(f"SELECT EXISTS ({_DEALINGS})", {"a": account_id, "b": other_id}).fetchone()[0] == 0
 
 
-def stranger_starts_since(conn, account_id, since) -> int:
-    return conn.execute("SELECT count(*) FROM conversations WHERE started_by = ? AND to_stranger = 1 "
-                        "AND created_at >= ?", (account_id, since)).fetchone()[0]
+def stranger_starts_since(conn, account_id, since) -> tuple[int, str | None]:
+    """(how many, the oldest's time) of the account's starts with strangers since `since`."""
+    row = conn.execute("SELECT count(*), min(created_at) FROM conversations WHERE started_by = ? AND to_stranger = 1 "
+                       "AND created_at >= ?", (account_id, since)).fetchone()
+    return row[0], row[1]
 
 
 # --- Starting ---------------------------------------------------------------------------------

@@ -24,6 +24,13 @@ _PROFILE_COLUMNS = """p.artist_id, p.experience, p.specialties, p.mediums, p.lan
 _PROFILE_FROM = "FROM mentor_profiles p JOIN artists a ON a.id = p.artist_id"
 
 
+_PERSON = ("id", "username", "artist_name", "profile_image_url", "account_type")
+_MENTORSHIP_SELECT = ("SELECT m.*, " + ", ".join(f"{who}.{c} AS {who}_{c}" for who in ("mentor", "mentee")
+                                                 for c in _PERSON)
+                      + " FROM mentorships m JOIN artists mentor ON mentor.id = m.mentor_id "
+                        "JOIN artists mentee ON mentee.id = m.mentee_id")
+
+
 class Refused(Exception):
     """A request or move the mentor's capacity, or the pair's open mentorship, does not allow."""
 
@@ -151,7 +158,8 @@ def move(conn, mentorship, status, actor_id, note=None):
 
 
 def get(conn, mentorship_id):
-    row = conn.execute("SELECT * FROM mentorships WHERE id = ?", (mentorship_id,)).fetchone()
+    """The mentorship with both parties' profile basics (mentor_ and mentee_ columns)."""
+    row = conn.execute(f"{_MENTORSHIP_SELECT} WHERE m.id = ?", (mentorship_id,)).fetchone()
     return dict(row) if row else None
 
 
@@ -163,7 +171,7 @@ def list_for(conn, user_id, *, role=None, status=None, limit=20, offset=0):
     clause = " AND ".join(where)
     params = {"user": user_id, "status": status, "limit": limit, "offset": offset}
     total = conn.execute(f"SELECT count(*) FROM mentorships m WHERE {clause}", params).fetchone()[0]
-    rows = conn.execute(f"SELECT m.* FROM mentorships m WHERE {clause} ORDER BY m.updated_at DESC, m.id "
+    rows = conn.execute(f"{_MENTORSHIP_SELECT} WHERE {clause} ORDER BY m.updated_at DESC, m.id "
                         "LIMIT :limit OFFSET :offset", params)
     return [dict(row) for row in rows], total
 

@@ -230,13 +230,14 @@ def _check_stranger_budget(user_id, others):
         return False
     budget = current_app.config["STRANGER_CONVERSATIONS_PER_DAY"]
     since = utc_now(-timedelta(days=1))
-    if conversations.stranger_starts_since(get_db(), user_id, since) >= budget:
-        oldest = get_db().execute("SELECT min(created_at) FROM conversations WHERE started_by = ? AND to_stranger = 1 "
-                                  "AND created_at >= ?", (user_id, since)).fetchone()[0]
-        wait = datetime.fromisoformat(oldest.replace("Z", "+00:00")) + timedelta(days=1) - datetime.now(UTC)
+    started, oldest = conversations.stranger_starts_since(get_db(), user_id, since)
+    if started >= budget:
+        # The budget frees up when the oldest start in the window leaves it (a budget of 0: never).
+        frees = datetime.fromisoformat(oldest.replace("Z", "+00:00")) + timedelta(days=1) if oldest else None
+        wait = (frees - datetime.now(UTC)).total_seconds() if frees else 86400
         raise ApiError(429, f"You have started {budget} conversations today with people you share no follows or "
                             "dealings with; that is the day's limit.", title="Too Many Requests",
-                       headers={"Retry-After": str(max(1, int(wait.total_seconds()) + 1))})
+                       headers={"Retry-After": str(max(1, int(wait) + 1))})
     return True
 
 
@@ -312,7 +313,8 @@ def _detail(conversation_id, user_id, query):
     conn = get_db()
     messages, more = conversations.messages_page(conn, conversation_id, user_id, before=query.before,
                                                  after=query.after, limit=query.limit)
-    newest = conversations.messages_page(conn, conversation_id, user_id, limit=1)[0]
+    first_page = query.before is None and query.after is None
+    newest = messages[:1] if first_page else conversations.messages_page(conn, conversation_id, user_id, limit=1)[0]
     conversation = {**conversations.get_conversation(conn, conversation_id),
                     **conversations.membership(conn, conversation_id, user_id),
                     "last_message": newest[0] if newest else None}
@@ -360,16 +362,17 @@ def post_attachment(conversation_id, query):
         kept = attachments.reencode(data, max_pixels=max_pixels())
     except imaging.ImageRejected as rejected:
         raise ApiError(rejected.status, str(rejected), errors={"image_file": str(rejected)}) from rejected
-    sha256 = _store_attachment(kept)
-    attachment = {"sha256": sha256, "type": kept.mime, "width": kept.width, "height": kept.height}
-    message_id = conversations.post(get_db(), conversation_id, user_id, body=fields.body, attachment=attachment)
-    return jsonify(message_json(conversations.get_message(get_db(), message_id))), 201
-
-
-def _store_attachment(kept):
     sha256 = hashlib.sha256(kept.data).hexdigest()
-    media().write(media().attachment(sha256, kept.extension), kept.data)
-    return sha256
+    path = media().attachment(sha256, kept.extension)
+    created = media().write(path, kept.data)  # before the row: a message never names a missing file
+    attachment = {"sha256": sha256, "type": kept.mime, "width": kept.width, "height": kept.height}
+    try:
+        message_id = conversations.post(get_db(), conversation_id, user_id, body=fields.body, attachment=attachment)
+    except BaseException:
+        if created and not conversations.attachment_in_use(get_db(), sha256):
+            media().remove(path)  # the write failed (busy, disk full): leave no orphan behind
+        raise
+    return jsonify(message_json(conversations.get_message(get_db(), message_id))), 201
 
 
 @operation(bp, "GET", "/conversations/<conversation_id>/messages/<message_id>/attachment", access="user",

@@ -17,7 +17,7 @@ from api.routes import bp
 from api.routing import operation
 from api.shapes import Deleted, Person, Shape, page_of, person_json
 from recommend import mentors as matching
-from store import critiques, mentorships, profiles
+from store import critiques, mentorships
 
 Words = Annotated[list[Text(50, 1)], Field(max_length=20), AfterValidator(unique_case_insensitive)]
 Progress = Annotated[int, Field(ge=0, le=100)]
@@ -136,17 +136,11 @@ def mentor_json(profile, match=None):
     return shaped
 
 
-def _person(account_id):
-    account = profiles.get_account(get_db(), account_id)
-    return {field: account[field] for field in ("id", "username", "artist_name", "profile_image_url",
-                                                "account_type")} if account else None
-
-
 def mentorship_json(mentorship, user_id, *, detail=False):
     role = mentorships.role_of(mentorship, user_id)
     shaped = {key: mentorship[key] for key in ("id", "goals", "proposed_weeks", "status", "started_at", "ended_at",
                                                "created_at", "updated_at")}
-    shaped.update(mentor=_person(mentorship["mentor_id"]), mentee=_person(mentorship["mentee_id"]), role=role,
+    shaped.update(mentor=person_json(mentorship, "mentor_"), mentee=person_json(mentorship, "mentee_"), role=role,
                   allowed_statuses=mentorships.allowed_moves(mentorship["status"], role),
                   conversation_id=mentorship["id"])
     if detail:

@@ -365,3 +365,13 @@ def test_the_live_stream_tells_of_inbox_changes_and_resumes_by_last_event_id(mak
     events = [chunk.decode() for chunk in resumed.response]
     resumed.close()
     assert events == ["retry: 3000\n\n"] and event_id not in "".join(events)
+
+
+def test_a_stranger_budget_of_zero_refuses_every_start_with_a_stranger(make_app):
+    from tests.conftest import register
+    app = make_app(STRANGER_CONVERSATIONS_PER_DAY=0)
+    starter = app.test_client()
+    register(starter)
+    refused = start(starter, register(app.test_client())["id"])
+    assert_problem(refused, 429)
+    assert int(refused.headers["Retry-After"]) > 0

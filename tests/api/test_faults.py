@@ -7,6 +7,7 @@ tmpfs that is filled up (the disk tests need root to mount it, and skip without)
 """
 
 import errno
+import io
 import os
 import shutil
 import sqlite3
@@ -49,6 +50,23 @@ def test_a_database_locked_past_the_busy_timeout_is_503_with_retry_after_and_los
     assert db.execute("SELECT bio FROM artists WHERE id = ?", (user["id"],)).fetchone()[0] == \
         "kept from the other process"
     assert store.BUSY_TIMEOUT_MS >= 1000  # the 503 came after waiting, not at the first contention
+
+
+def test_an_attachment_refused_by_a_locked_database_leaves_no_file_behind(app, signed_in, db):
+    (ada, ada_user), (_, bob_user) = signed_in(), signed_in()
+    started = ada.post("/api/conversations", json={"participants": [bob_user["id"]], "message": "hi"}).get_json()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_WRITE_LOCK, app.config["DATABASE"], ada_user["id"]],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        refused = ada.post(f"/api/conversations/{started['id']}/attachments",
+                           data={"image_file": (io.BytesIO(encoded(painting(8))), "a.jpg")},
+                           content_type="multipart/form-data")
+        assert_problem(refused, 503)
+    finally:
+        holder.communicate("done\n", timeout=30)
+    assert list((Path(app.config["MEDIA_DIR"]) / "attachments").rglob("*.*")) == []
+    assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 1
 
 
 @pytest.fixture
