@@ -255,7 +255,7 @@ def list_conversations(query):
     return conditional(list_response(items, total, query.page, query.per_page).get_json())
 
 
-@operation(bp, "GET", "/conversations/stream", access="user", errors=(501,),
+@operation(bp, "GET", "/conversations/stream", access="user", errors=(404,),
            content={"text/event-stream": "Server-Sent Events: an `inbox` event (id, and data {unread_total, latest: "
                                          "[{id, unread_count, last_activity_at}]}) whenever your inbox changes, "
                                          "comments as keep-alives, closed after CONVERSATION_STREAM_SECONDS"})
@@ -265,8 +265,8 @@ def conversation_stream(query):
     last event's id back as Last-Event-ID on reconnecting, and nothing already seen repeats."""
     seconds = current_app.config["CONVERSATION_STREAM_SECONDS"]
     if not seconds:
-        raise ApiError(501, "Live updates are off on this server; poll GET /api/conversations with If-None-Match.",
-                       title="Not Implemented")
+        # 404, not 501: a stream this server does not offer is a resource that is not here, not a fault.
+        raise ApiError(404, "Live updates are off on this server; poll GET /api/conversations with If-None-Match.")
     events = _inbox_events(require_user(), seconds, request.headers.get("Last-Event-ID"))
     return Response(stream_with_context(events), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
