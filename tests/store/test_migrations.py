@@ -137,6 +137,16 @@ def released(tmp_path, release):
     return conn
 
 
+def at_version(tmp_path, version):
+    """A database of the last snapshot (v6) brought to `version`, holding the accounts ada and bob:
+    where each rebuilding migration's test starts."""
+    old = released(tmp_path, 6)
+    store.migrate(old, migrations=[step for step in store.load_migrations() if step[0] <= version])
+    old.executemany("INSERT INTO artists (id, username, email, password_hash, artist_name) VALUES (?, ?, ?, 'x', ?)",
+                    [(name, name, f"{name}@example.com", name.title()) for name in ("ada", "bob")])
+    return old
+
+
 @pytest.mark.parametrize("release", [1, 2, 3, 4, 5, 6])
 def test_released_database_migrates_to_the_fresh_schema(tmp_path, release):
     old = released(tmp_path, release)
@@ -201,10 +211,7 @@ def test_version_6_carries_an_older_database_s_history_forward(tmp_path):
 
 
 def test_version_11_keeps_the_notifications_it_rebuilds(tmp_path):
-    old = released(tmp_path, 6)
-    store.migrate(old, migrations=[step for step in store.load_migrations() if step[0] <= 10])
-    old.executemany("INSERT INTO artists (id, username, email, password_hash, artist_name) VALUES (?, ?, ?, 'x', ?)",
-                    [(n, n, f"{n}@example.com", n.title()) for n in ("ada", "bob")])
+    old = at_version(tmp_path, 10)
     old.execute("INSERT INTO commissions (id, client_id, artist_id, title) VALUES ('c1', 'bob', 'ada', 'Portrait')")
     old.execute("INSERT INTO notifications (id, recipient_id, kind, actor_id, subject_id, data) "
                 "VALUES ('n1', 'ada', 'commission', 'bob', 'c1', '{\"event\": \"requested\"}')")
@@ -218,10 +225,7 @@ def test_version_11_keeps_the_notifications_it_rebuilds(tmp_path):
 
 
 def test_version_12_keeps_the_orders_and_sales_log_it_rebuilds(tmp_path):
-    old = released(tmp_path, 6)
-    store.migrate(old, migrations=[step for step in store.load_migrations() if step[0] <= 11])
-    old.executemany("INSERT INTO artists (id, username, email, password_hash, artist_name) VALUES (?, ?, ?, 'x', ?)",
-                    [(n, n, f"{n}@example.com", n.title()) for n in ("ada", "bob")])
+    old = at_version(tmp_path, 11)
     old.execute("INSERT INTO artworks (id, artist_id, title, edition_size) VALUES ('w1', 'ada', 'Print', 10)")
     old.execute("INSERT INTO orders (id, artwork_id, artist_id, buyer_id, title, is_edition, quantity, currency, "
                 "unit_price, subtotal, total, provider, expires_at) VALUES ('o1', 'w1', 'ada', 'bob', 'Print', 1, 3, "
@@ -245,10 +249,7 @@ def test_version_12_keeps_the_orders_and_sales_log_it_rebuilds(tmp_path):
 
 
 def test_version_13_turns_enquiry_threads_into_conversations(tmp_path):
-    old = released(tmp_path, 6)
-    store.migrate(old, migrations=[step for step in store.load_migrations() if step[0] <= 12])
-    old.executemany("INSERT INTO artists (id, username, email, password_hash, artist_name) VALUES (?, ?, ?, 'x', ?)",
-                    [(n, n, f"{n}@example.com", n.title()) for n in ("ada", "bob")])
+    old = at_version(tmp_path, 12)
     old.execute("INSERT INTO artworks (id, artist_id, title) VALUES ('w1', 'ada', 'Harbour')")
     old.execute("INSERT INTO enquiries (id, artwork_id, artwork_title, artist_id, collector_id) "
                 "VALUES ('e1', 'w1', 'Harbour', 'ada', 'bob')")
